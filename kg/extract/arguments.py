@@ -1,0 +1,268 @@
+"""Generic argument machinery shared by every relation rule.
+
+A rule says *which* dependency paths lead from its trigger to its subject and object; this module
+walks them and turns the words it reaches into typed entity arguments the same way for all rules:
+logical subjects and objects across passives, control verbs, conjoined verbs and relative
+clauses; the agents of nominalisations ("the Soviet invasion", "X's aid"); role nouns ("the
+ambassador to Y, X"); coordination and lists ("Guinea, Mali and Ghana"); group nouns ("the
+government of Japan"); and capitals or demonyms standing for their state.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .relations_rules import ArgumentLexicon, Role, Step
+
+ActorFor = Callable[[str], "str | None"]
+_MAX_HOPS = 4  # how far SUBJ climbs through xcomp / conj / advcl chains
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An entity filling a role: its span, the type and key it takes in that role."""
+
+    span: Span
+    type: str
+    key: str | None
+    anchor: int  # index of the word the path reached (for distance)
+    via_actor: bool = False  # a capital/demonym mapped to its state
+
+
+class EntityIndex:
+    """Which entity span (``doc.ents``) each token belongs to; built once per Doc."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self._of: dict[int, Span] = {}
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                self._of[i] = ent
+
+    def of(self, token: Token) -> Span | None:
+        return self._of.get(token.i)
+
+
+# ---------------------------------------------------------------------------------------------
+# macros
+
+
+def _is_relative(token: Token, lex: ArgumentLexicon) -> bool:
+    return token.lower_ in lex.relative_pronouns or token.tag_ in ("WDT", "WP", "WP$")
+
+
+def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[Token]:
+    """Who does what the verb says, across passives, control, coordination and clauses."""
+    found: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if _is_relative(child, lex) and verb.dep_ == "relcl":
+                found.append(verb.head)
+            else:
+                found.append(child)
+        elif child.dep_ == "agent":
+            found.extend(c for c in child.children if c.dep_ == "pobj")
+    if found or hops >= _MAX_HOPS:
+        return found
+    head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp") and head is not verb:
+        # "urged China to recognize X": the controller is the object of an object-control verb
+        if head.lemma_.lower() in lex.object_control_verbs:
+            objects = [c for c in head.children if c.dep_ == "dobj"]
+            if objects:
+                return objects
+        return logical_subjects(head, lex, hops + 1)
+    if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
+        return logical_subjects(head, lex, hops + 1)
+    if verb.dep_ == "relcl":
+        return [head]
+    if verb.dep_ == "acl" and verb.tag_ != "VBN":
+        return [head]  # "countries recognizing X"
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return logical_subjects(head.head, lex, hops + 1)  # "X helped Y by sending troops"
+    return found
+
+
+def logical_objects(verb: Token, lex: ArgumentLexicon) -> list[Token]:
+    found = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    found = [verb.head if _is_relative(t, lex) and verb.dep_ == "relcl" else t for t in found]
+    if not found and verb.dep_ == "acl" and verb.tag_ == "VBN":
+        found = [verb.head]  # "the aid sent by China"
+    return found
+
+
+def nominal_agents(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Token]:
+    """The agent of a nominal trigger: "X's visit", "the Soviet invasion", "the visit by X"."""
+    found = [c for c in noun.children if c.dep_ == "poss" and not _is_relative(c, lex)]
+    if not found:
+        found = [c for c in noun.children
+                 if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and c.i < noun.i]
+    if not found:
+        found = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+                 for g in c.children if g.dep_ == "pobj"]
+    if not found and noun.dep_ in ("dobj", "attr") and noun.head.lemma_.lower() in lex.light_verbs:
+        found = logical_subjects(noun.head, lex)  # "X paid a visit to Y", "X held talks with Y"
+    return found
+
+
+def role_holders(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Token]:
+    """The state/body a role noun belongs to: "X's ambassador", "the GDR ambassador", "leader of X"."""
+    found = [c for c in noun.children if c.dep_ == "poss"]
+    found += [c for c in noun.children
+              if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and index.of(c) != index.of(noun)]
+    found += [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for")
+              for g in c.children if g.dep_ == "pobj"]
+    if not found and noun.dep_ == "compound":
+        # "Indonesia's President Sukarno": the possessor hangs on the name, not on the title
+        bearer = noun.head
+        found = [c for c in bearer.children if c is not noun and c.dep_ in ("poss", "compound", "amod", "nmod")
+                 and index.of(c) is not None and index.of(c) != index.of(bearer)]
+    return found
+
+
+def role_bearers(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Token]:
+    """The person holding a role noun: "leader Kim", "X, the leader of Y", "X was president"."""
+    own = index.of(noun)
+    if own is not None and own.label_ == "Person":
+        return [noun]  # the title is inside the person's span ("President Sukarno")
+    found: list[Token] = []
+    if noun.dep_ == "compound" and index.of(noun.head) is not None:
+        found.append(noun.head)
+    if noun.dep_ == "appos":
+        found.append(noun.head)
+    found += [c for c in noun.children if c.dep_ == "appos"]
+    if noun.dep_ == "attr" and noun.head.lemma_.lower() in lex.copulas:
+        found += logical_subjects(noun.head, lex)
+    if noun.dep_ in ("pobj",) and noun.head.lower_ == "as" and noun.head.head.pos_ in ("VERB", "AUX"):
+        found += logical_subjects(noun.head.head, lex)  # "X served as ambassador to Y"
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# paths
+
+
+def walk(path: tuple[Step, ...], trigger: Token, theme: Token | None, index: EntityIndex,
+         lex: ArgumentLexicon) -> list[Token]:
+    current: list[Token] = [trigger]
+    for step in path:
+        nxt: list[Token] = []
+        for tok in current:
+            if step.from_theme:
+                if theme is not None:
+                    nxt.append(theme)
+            elif step.macro == "SUBJ":
+                nxt += logical_subjects(tok, lex)
+            elif step.macro == "OBJ":
+                nxt += logical_objects(tok, lex)
+            elif step.macro == "NOMSUBJ":
+                nxt += nominal_agents(tok, index, lex)
+            elif step.macro == "HOLDER":
+                nxt += role_holders(tok, index, lex)
+            elif step.macro == "BEARER":
+                nxt += role_bearers(tok, index, lex)
+            elif step.up:
+                if tok.head is not tok and (step.dep is None or tok.dep_ == step.dep):
+                    nxt.append(tok.head)
+            else:
+                nxt += [c for c in tok.children if _dep_matches(c, step.dep)
+                        and (not step.lemmas or c.lower_ in step.lemmas or c.lemma_.lower() in step.lemmas)]
+        current = _unique(nxt)
+        if not current:
+            return []
+    return current
+
+
+def _dep_matches(token: Token, dep: str | None) -> bool:
+    # the parser labels "to"/"by" phrases `dative`/`agent` as often as `prep`: a rule asking for a
+    # preposition means any of them
+    if dep == "prep":
+        return token.dep_ in ("prep", "dative", "agent") and token.pos_ == "ADP"
+    return token.dep_ == dep
+
+
+def _unique(tokens: Iterable[Token]) -> list[Token]:
+    seen: set[int] = set()
+    out = []
+    for t in tokens:
+        if t.i not in seen:
+            seen.add(t.i)
+            out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# from words to entities
+
+
+def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int = 0) -> list[Span]:
+    """The entity a word stands for: its own entity, an entity modifier, or a group noun's "of"."""
+    own = index.of(token)
+    if own is not None:
+        return [own]
+    mods = [index.of(c) for c in token.children if c.dep_ in lex.entity_modifier_deps and index.of(c) is not None]
+    if mods:
+        spans: list[Span] = []
+        for m in mods:
+            spans.append(m)
+            # "the Soviet and Chinese governments": coordinated modifiers
+            spans += [index.of(c) for c in m.root.conjuncts if index.of(c) is not None]
+        return spans
+    if depth == 0 and token.lemma_.lower() in lex.group_nouns:
+        return [s for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)]
+    return []
+
+
+def coordinated(token: Token, index: EntityIndex) -> list[Token]:
+    """The word itself and every word coordinated with it ("Guinea, Mali and Ghana")."""
+    own = index.of(token)
+    root = own.root if own is not None else token
+    words = [token] + [c for c in root.conjuncts]
+    # lists that the parser reads as appositions of equal entities ("Angola, Mozambique")
+    if own is not None:
+        for c in root.children:
+            if c.dep_ == "appos" and index.of(c) is not None and index.of(c).label_ == own.label_:
+                words.append(c)
+                words += list(c.conjuncts)
+    return _unique(words)
+
+
+def typed_argument(span: Span, anchor: int, types: frozenset[str], actor_for: ActorFor | None) -> Argument | None:
+    """The span as an argument of one of ``types``; capitals and demonyms may stand for states."""
+    label, key = span.label_, span.ent_id_ or None
+    if label in types:
+        return Argument(span, label, key, anchor)
+    if "State" in types and key and actor_for is not None:
+        state = actor_for(key)
+        if state:
+            return Argument(span, "State", state, anchor, via_actor=True)
+    return None
+
+
+def role_arguments(role: Role, trigger: Token, theme: Token | None, index: EntityIndex,
+                   lex: ArgumentLexicon, actor_for: ActorFor | None) -> list[Argument]:
+    """The entities filling ``role``: the first path that reaches an entity of an allowed type."""
+    for path in role.paths:
+        args = path_arguments(path, role.types, trigger, theme, index, lex, actor_for)
+        if args:
+            return args
+    return []
+
+
+def path_arguments(path: tuple[Step, ...], types: frozenset[str], trigger: Token, theme: Token | None,
+                   index: EntityIndex, lex: ArgumentLexicon, actor_for: ActorFor | None) -> list[Argument]:
+    out: list[Argument] = []
+    seen: set[tuple[int, int]] = set()
+    for word in walk(path, trigger, theme, index, lex):
+        for member in coordinated(word, index):
+            for span in _spans_at(member, index, lex):
+                if (span.start, span.end) in seen:
+                    continue
+                arg = typed_argument(span, member.i, types, actor_for)
+                if arg is not None:
+                    seen.add((span.start, span.end))
+                    out.append(arg)
+    return out

@@ -1,0 +1,236 @@
+"""The relation engine: rules (data) + argument machinery (code) -> ``Extraction`` values.
+
+``extract_relations`` is a pure function of the parsed Doc, the source it came from and an
+``ExtractionContext``: same inputs, same facts in the same order.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Evidence, Extraction, Mention, Qualifiers, SourceDocument
+from . import relations_support as support
+from .arguments import ActorFor, Argument, EntityIndex, path_arguments, role_arguments
+from .relations_rules import CompiledRules, Rule, RuleSet, compile_rules, load_rules
+
+_SPACES = re.compile(r"\s+")
+_MODIFIER_DEPS = ("amod", "compound", "nmod", "npadvmod", "advmod")
+
+
+@dataclass(frozen=True)
+class ExtractionContext:
+    """What the extraction of one segment may know beyond its own text.
+
+    ``time`` and ``factuality`` are the carry-over states at the segment's start (a document
+    split into segments passes the state reached at the end of the previous one); ``actor_for``
+    maps a capital or demonym key to the state it stands for; ``rules`` defaults to the packaged
+    rule files.
+    """
+
+    time: object | None = None  # kg.extract.timex.TimeContext
+    factuality: object | None = None  # kg.extract.factuality.FactualityContext
+    actor_for: ActorFor | None = None
+    rules: RuleSet | None = None
+    settings_min_confidence: float = field(default=0.0)  # callers filter; kept for debugging runs
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: Rule
+    trigger: Token
+    theme: Token | None
+
+
+def normalise_space(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def evidence_for(span_start: int, span_end: int, text: str, source: SourceDocument, segment_start: int,
+                 rule_id: str) -> Evidence:
+    start, end = source.offset_map.span_to_original(segment_start + span_start, segment_start + span_end)
+    return Evidence(source_id=source.id, char_start=start, char_end=end, sentence=normalise_space(text), rule=rule_id)
+
+
+def mention_for(arg: Argument, segment_start: int) -> Mention:
+    span = arg.span
+    return Mention(text=span.text, start=segment_start + span.start_char, end=segment_start + span.end_char,
+                   type=arg.type, key=arg.key)
+
+
+def _has_modifier(token: Token, lemmas: frozenset[str]) -> bool:
+    return any(c.dep_ in _MODIFIER_DEPS and c.lemma_.lower() in lemmas for c in token.children)
+
+
+def _candidates(doc: Doc, compiled: CompiledRules) -> list[_Candidate]:
+    found: dict[tuple[str, int, int], _Candidate] = {}
+    for match_id, token_ids in compiled.matcher(doc):
+        rule = compiled.rule_of_key[doc.vocab.strings[match_id]]
+        trigger = doc[token_ids[0]]
+        theme = doc[token_ids[-1]] if rule.theme is not None else None
+        themes = [theme] if theme is None else [theme] + [
+            c for c in theme.conjuncts if c.lemma_.lower() in rule.theme.words.lemmas]
+        for th in themes:
+            key = (rule.id, trigger.i, th.i if th is not None else -1)
+            found.setdefault(key, _Candidate(rule, trigger, th))
+    return [found[k] for k in sorted(found, key=lambda k: (k[1], k[2], k[0]))]
+
+
+def _kind(rule: Rule, trigger: Token, theme: Token | None) -> str | None:
+    if not rule.kind_map:
+        return rule.kind_default
+    words: list[Token] = []
+    if theme is not None:
+        words += [c for c in theme.children if c.dep_ in _MODIFIER_DEPS or c.dep_ == "conj" and c.pos_ == "ADJ"]
+        words.append(theme)
+    words += [c for c in trigger.children if c.dep_ in _MODIFIER_DEPS]
+    words.append(trigger)
+    for w in words:
+        kind = rule.kind_for(w.lemma_.lower()) or rule.kind_for(w.lower_)
+        if kind:
+            return kind
+    return rule.kind_default
+
+
+def _agreement_name(index: EntityIndex, theme: Token | None, objects: list[Argument]) -> str | None:
+    if theme is not None:
+        span = index.of(theme)
+        if span is not None and span.label_ == "Agreement":
+            return normalise_space(span.text)
+        for c in theme.subtree:
+            s = index.of(c)
+            if s is not None and s.label_ == "Agreement":
+                return normalise_space(s.text)
+    return None
+
+
+def confidence_for(rule: Rule, trigger: Token, args: list[Argument], hedged: bool, by_distance: bool = True) -> float:
+    """The rule's base confidence, lowered for weaker evidence.
+
+    Gazetteer-keyed arguments are trusted more than statistical-NER-only ones; a capital or
+    demonym read as its state is a small inference; arguments far from the trigger are more
+    often mis-attached; hedged statements are by definition less certain.
+    """
+    conf = rule.confidence
+    for arg in args:
+        if not arg.key:
+            conf -= 0.1
+        if arg.via_actor:
+            conf -= 0.03
+    distance = max((abs(a.anchor - trigger.i) for a in args), default=0) if by_distance else 0
+    if distance > 12:
+        conf -= 0.05 * (1 + (distance - 12) // 8)
+    if hedged:
+        conf -= 0.1
+    return round(min(1.0, max(0.0, conf)), 3)
+
+
+def _pairs(rule: Rule, subjects: list[Argument], objects: list[Argument], parties: list[Argument]):
+    if objects:
+        return [(s, o) for s in subjects for o in objects]
+    if rule.symmetric:
+        pool = subjects + [p for p in parties if all(p.span != s.span for s in subjects)]
+        return list(combinations(pool, 2))
+    return []
+
+
+def _same_entity(a: Argument, b: Argument) -> bool:
+    return a.span == b.span or (a.key is not None and a.key == b.key)
+
+
+def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: SourceDocument,
+               segment_start: int, actor_for: ActorFor | None, time_context, fact_context) -> list[Extraction]:
+    rule, trigger, theme = cand.rule, cand.trigger, cand.theme
+    if rule.trigger_modifiers and not _has_modifier(trigger, rule.trigger_modifiers):
+        return []
+    if rule.theme_modifiers and (theme is None or not _has_modifier(theme, rule.theme_modifiers)):
+        return []
+    subjects = role_arguments(rule.subject, trigger, theme, index, lex, actor_for)
+    objects = role_arguments(rule.object, trigger, theme, index, lex, actor_for) if rule.object else []
+    parties: list[Argument] = []
+    if rule.symmetric and not objects:
+        for path in rule.pair:
+            parties = path_arguments(path, rule.subject.types, trigger, theme, index, lex, actor_for)
+            if parties:
+                break
+    pairs = [(s, o) for s, o in _pairs(rule, subjects, objects, parties) if not _same_entity(s, o)]
+    if not pairs:
+        return []
+    quantity = None
+    if rule.quantity:
+        head = theme if rule.quantity == "theme" and theme is not None else trigger
+        quantity = support.quantity_for(head, sent)
+        if rule.requires_quantity and quantity is None:
+            return []
+    time = support.time_for(trigger, sent, time_context)
+    fact = support.assess(trigger, sent, fact_context)
+    polarity = fact.polarity
+    if rule.negated:
+        polarity = "affirmed" if polarity == "negated" else "negated"
+    year, end_year = (time.year, time.end_year) if time is not None else (None, None)
+    if rule.ends and time is not None:
+        year, end_year = None, time.end_year or time.year
+    qualifiers = Qualifiers(
+        year=year, end_year=end_year, time_text=time.text if time is not None else None,
+        kind=_kind(rule, trigger, theme),
+        kind_text=_agreement_name(index, theme, objects) if rule.kind_text == "agreement-name" else None,
+        quantity=quantity.value if quantity is not None else None,
+        unit=quantity.unit if quantity is not None else None,
+        polarity=polarity, hedged=fact.hedged, attributed_to=fact.attributed_to,
+    )
+    evidence = evidence_for(sent.start_char, sent.end_char, sent.text, source, segment_start, rule.id)
+    return [
+        Extraction(subject=mention_for(s, segment_start), predicate=rule.predicate, object=mention_for(o, segment_start),
+                   qualifiers=qualifiers, confidence=confidence_for(rule, trigger, [s, o], fact.hedged),
+                   evidence=evidence)
+        for s, o in pairs
+    ]
+
+
+def extract_relations(doc: Doc, source: SourceDocument, segment_start: int = 0,
+                      context: ExtractionContext | None = None) -> list[Extraction]:
+    """Every fact the rules find in ``doc`` (the parse of ``source.text[segment_start:...]``)."""
+    from .relations_table import extract_tables
+
+    context = context or ExtractionContext()
+    ruleset = context.rules or load_rules()
+    actor_for = context.actor_for if context.actor_for is not None else support.default_actor_for()
+    compiled = compile_rules(doc.vocab, ruleset)
+    index = EntityIndex(doc)
+    by_sentence: dict[int, list[_Candidate]] = {}
+    for cand in _candidates(doc, compiled):
+        by_sentence.setdefault(cand.trigger.sent.start, []).append(cand)
+    time_context = context.time if context.time is not None else support.start_time_context(source)
+    fact_context = context.factuality if context.factuality is not None else support.start_factuality_context()
+    out: list[Extraction] = []
+    for sent in doc.sents:
+        for cand in by_sentence.get(sent.start, ()):
+            out += apply_rule(cand, sent, index, ruleset.lexicon, source, segment_start, actor_for,
+                              time_context, fact_context)
+        time_context = support.advance(time_context, sent)
+        fact_context = support.advance(fact_context, sent)
+    out += extract_tables(doc, source, segment_start, ruleset, index, actor_for)
+    return deduplicate(out)
+
+
+def _identity(e: Extraction) -> tuple:
+    s, o = (e.subject.key or e.subject.text), (e.object.key or e.object.text)
+    return (e.evidence.char_start, e.predicate, s, o, e.qualifiers)
+
+
+def deduplicate(extractions: list[Extraction]) -> list[Extraction]:
+    """One fact per sentence, predicate, arguments and qualifiers (the most confident rule's),
+    in text order."""
+    best: dict[tuple, Extraction] = {}
+    for e in extractions:
+        key = _identity(e)
+        kept = best.get(key)
+        if kept is None or (e.confidence, e.evidence.rule) > (kept.confidence, kept.evidence.rule):
+            best[key] = e
+    return sorted(best.values(), key=lambda e: (e.evidence.char_start, e.subject.start, e.object.start,
+                                                e.predicate, e.evidence.rule, repr(e.qualifiers)))
+
+
+__all__ = ["ExtractionContext", "extract_relations", "apply_rule", "confidence_for", "deduplicate"]

@@ -1,0 +1,81 @@
+"""Thin adapters from the relation engine to its neighbours (time, quantities, factuality,
+gazetteer), so each neighbour's contract is called in exactly one place.
+
+A neighbour whose body has not landed yet (``NotImplementedError``) or is not installed
+degrades to "no information": no time, no quantity, affirmed and unhedged, no actor mapping.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from ..model import SourceDocument
+from . import factuality, quantities, timex
+
+
+@dataclass(frozen=True)
+class _Affirmed:
+    polarity: str = "affirmed"
+    hedged: bool = False
+    attributed_to: str | None = None
+    cues: tuple[str, ...] = ()
+
+
+AFFIRMED = _Affirmed()
+
+
+def start_time_context(source: SourceDocument):
+    meta = source.metadata
+    try:
+        return timex.TimeContext.for_document(meta.year, meta.genre)
+    except (NotImplementedError, AttributeError):
+        return None
+
+
+def start_factuality_context():
+    try:
+        return factuality.FactualityContext()
+    except (NotImplementedError, AttributeError, TypeError):
+        return None
+
+
+def advance(context, sent: Span):
+    if context is None:
+        return None
+    try:
+        return context.advance(sent)
+    except NotImplementedError:
+        return context
+
+
+def time_for(trigger: Token, sent: Span, context) -> "timex.TimeExpression | None":
+    try:
+        return timex.time_for(trigger, sent, context)
+    except NotImplementedError:
+        return None
+
+
+def quantity_for(head: Token, sent: Span) -> "quantities.Quantity | None":
+    try:
+        return quantities.find_quantity(head, sent)
+    except NotImplementedError:
+        return None
+
+
+def assess(trigger: Token, sent: Span, context):
+    try:
+        return factuality.assess(trigger, sent, context)
+    except NotImplementedError:
+        return AFFIRMED
+
+
+@lru_cache(maxsize=1)
+def default_actor_for():
+    """``Gazetteer.actor_for`` of the packaged gazetteer, or None while it is not there."""
+    try:
+        from .gazetteer import load_gazetteer  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return load_gazetteer().actor_for
