@@ -1,0 +1,228 @@
+"""Resolution: mentions become canonical entities, extractions become statements.
+
+A mention the gazetteer knows becomes its entry (label, type, aliases, ISO code); a name it
+does not know becomes an entity keyed by a slug of the name. Within one document a bare short
+form of a person's name ("Honecker", "Sihanouk") joins the one full name it is part of; with
+two candidates ("Kim" beside "Kim Il Sung" and "Kim Jong Il") it stays its own entity rather
+than guess. The result does not depend on the order of the input.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from .extract.gazetteer import Gazetteer, clean_surface, load_gazetteer, strip_decoration
+from .model import ENTITY_TYPES, Entity, Extraction, Mention, Qualifiers, Statement
+
+_NAME_SPLIT = re.compile(r"[\s\-]+")
+
+
+def slug(text: str) -> str:
+    """'Horst Brie' -> 'horst-brie'; accents folded, anything else becomes one hyphen."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    key: str
+    type: str
+    surface: str  # the mention's text, typographically cleaned
+    from_gazetteer: bool
+
+
+def resolve(extractions: Sequence[Extraction], *, gazetteer: Gazetteer | None = None,
+            doc_years: Mapping[str, int] | None = None) -> list[Statement]:
+    """Statements between canonical entities, sorted by document, position, predicate and keys.
+
+    ``doc_years`` (source id -> year of the document) helps choose between states that shared a
+    name ("Kampuchea", "Congo") when the fact itself carries no year.
+    """
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    years = dict(doc_years or {})
+    resolver = _DocumentResolver(gaz)
+
+    by_doc: dict[str, list[Extraction]] = defaultdict(list)
+    for ex in extractions:
+        by_doc[ex.evidence.source_id].append(ex)
+
+    resolved: dict[tuple[str, Mention, int | None], _Resolved] = {}
+    for source_id in sorted(by_doc):
+        doc_extractions = by_doc[source_id]
+        resolved.update(resolver.resolve_document(source_id, doc_extractions, years.get(source_id)))
+
+    entities = _build_entities(resolved.values(), gaz)
+    short_names = _short_name_index(resolved, entities)
+
+    statements: set[Statement] = set()
+    for ex in extractions:
+        source_id = ex.evidence.source_id
+        year = _year_of(ex, years.get(source_id))
+        subject = entities[resolved[(source_id, ex.subject, year)].key]
+        obj = entities[resolved[(source_id, ex.object, year)].key]
+        qualifiers = _resolve_attribution(ex.qualifiers, gaz, short_names.get(source_id, {}))
+        statements.add(Statement(subject=subject, predicate=ex.predicate, object=obj, qualifiers=qualifiers,
+                                 confidence=ex.confidence, evidence=ex.evidence))
+    return sorted(statements, key=_statement_order)
+
+
+def resolve_entities(mentions: Iterable[tuple[str, Mention]], *, gazetteer: Gazetteer | None = None,
+                     doc_years: Mapping[str, int] | None = None) -> dict[tuple[str, Mention], Entity]:
+    """The entity each (source id, mention) resolves to, for callers that hold bare mentions."""
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    years = dict(doc_years or {})
+    by_doc: dict[str, list[Mention]] = defaultdict(list)
+    for source_id, mention in mentions:
+        by_doc[source_id].append(mention)
+    resolver = _DocumentResolver(gaz)
+    resolved: dict[tuple[str, Mention, int | None], _Resolved] = {}
+    for source_id in sorted(by_doc):
+        resolved.update(resolver.resolve_mentions(source_id, by_doc[source_id], years.get(source_id)))
+    entities = _build_entities(resolved.values(), gaz)
+    return {(source_id, mention): entities[r.key] for (source_id, mention, _), r in resolved.items()}
+
+
+# -- per document --------------------------------------------------------------------------------
+
+class _DocumentResolver:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+
+    def resolve_document(self, source_id: str, extractions: Sequence[Extraction], doc_year: int | None):
+        pairs = [(m, _year_of(ex, doc_year)) for ex in extractions for m in (ex.subject, ex.object)]
+        return self._resolve(source_id, pairs)
+
+    def resolve_mentions(self, source_id: str, mentions: Sequence[Mention], doc_year: int | None):
+        return self._resolve(source_id, [(m, doc_year) for m in mentions])
+
+    def _resolve(self, source_id: str, pairs: list[tuple[Mention, int | None]]):
+        first_pass = {(m, y): self._direct(m, y) for m, y in set(pairs)}
+        full_names = self._full_person_names(first_pass.values())
+        out: dict[tuple[str, Mention, int | None], _Resolved] = {}
+        for (mention, year), res in first_pass.items():
+            if not res.from_gazetteer and res.type == "Person":
+                res = self._short_form(res, full_names)
+            out[(source_id, mention, year)] = res
+        return out
+
+    def _direct(self, mention: Mention, year: int | None) -> _Resolved:
+        surface = clean_surface(mention.text)
+        candidates = self.gaz.keys_for(mention.text)
+        if mention.key:
+            key = mention.key
+            # a name several states used ("Kampuchea") goes to the one of the fact's time
+            if key in candidates and len(candidates) > 1:
+                key = self.gaz.choose(candidates, year) or key
+            entry = self.gaz.get(key)
+            return _Resolved(key, entry.type if entry else mention.type, surface, entry is not None)
+        if candidates:
+            same_type = [k for k in candidates if self.gaz.get(k).type == mention.type] or list(candidates)
+            key = self.gaz.choose(same_type, year)
+            return _Resolved(key, self.gaz.get(key).type, surface, True)
+        name = self._bare_name(mention)
+        return _Resolved(slug(name) or slug(surface) or "unnamed", mention.type, surface, False)
+
+    def _bare_name(self, mention: Mention) -> str:
+        name = strip_decoration(mention.text)
+        if mention.type == "Person":
+            name = self.gaz.strip_titles(name)
+        return name
+
+    def _full_person_names(self, resolved: Iterable[_Resolved]) -> dict[str, set[tuple[str, ...]]]:
+        """Person keys with the word sequences of their names as written in this document."""
+        names: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for res in resolved:
+            if res.type != "Person":
+                continue
+            words = _words(self.gaz.strip_titles(strip_decoration(res.surface)))
+            if len(words) >= 2:
+                names[res.key].add(words)
+            entry = self.gaz.get(res.key)
+            if entry is not None:
+                names[res.key].add(_words(entry.label))
+        return names
+
+    def _short_form(self, res: _Resolved, full_names: Mapping[str, set[tuple[str, ...]]]) -> _Resolved:
+        words = _words(self.gaz.strip_titles(strip_decoration(res.surface)))
+        if not words:
+            return res
+        matches = {key for key, forms in full_names.items() if key != res.key
+                   and any(len(form) > len(words) and _contains(form, words) for form in forms)}
+        if len(matches) != 1:
+            return res
+        key = matches.pop()
+        entry = self.gaz.get(key)
+        return _Resolved(key, "Person", res.surface, entry is not None)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _NAME_SPLIT.split(clean_surface(text).lower()) if w)
+
+
+def _contains(form: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    n = len(words)
+    return any(form[i:i + n] == words for i in range(len(form) - n + 1))
+
+
+def _year_of(ex: Extraction, doc_year: int | None) -> int | None:
+    return ex.qualifiers.year if ex.qualifiers.year is not None else doc_year
+
+
+# -- entities ------------------------------------------------------------------------------------
+
+def _build_entities(resolved: Iterable[_Resolved], gaz: Gazetteer) -> dict[str, Entity]:
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    types: dict[str, Counter] = defaultdict(Counter)
+    for res in resolved:
+        surfaces[res.key][res.surface] += 1
+        types[res.key][res.type] += 1
+    entities: dict[str, Entity] = {}
+    for key in surfaces:
+        seen = surfaces[key]
+        entry = gaz.get(key)
+        aliases = tuple(sorted(set(seen) | set(entry.aliases if entry else ())))
+        if entry is not None:
+            entities[key] = Entity(key=key, label=entry.label, type=entry.type, aliases=aliases,
+                                   iso_code=entry.iso_code)
+            continue
+        type_ = min(types[key], key=lambda t: (-types[key][t], ENTITY_TYPES.index(t) if t in ENTITY_TYPES else 99))
+        # the label is the fullest form the texts use, without titles: deterministic, order-free
+        label = min((gaz.strip_titles(strip_decoration(s)) or s for s in seen), key=lambda s: (-len(s), s))
+        entities[key] = Entity(key=key, label=label, type=type_, aliases=aliases)
+    return entities
+
+
+def _short_name_index(resolved: Mapping[tuple[str, Mention, int | None], _Resolved],
+                      entities: Mapping[str, Entity]) -> dict[str, dict[str, str]]:
+    """Per document: lowercased surface -> entity label, so that an attribution to "Honecker"
+    reads as the Erich Honecker the document names."""
+    index: dict[str, dict[str, str]] = defaultdict(dict)
+    for (source_id, _, _), res in sorted(resolved.items(), key=lambda kv: (kv[0][0], kv[1].key, kv[1].surface)):
+        index[source_id].setdefault(strip_decoration(res.surface).lower(), entities[res.key].label)
+    return index
+
+
+def _resolve_attribution(q: Qualifiers, gaz: Gazetteer, doc_names: Mapping[str, str]) -> Qualifiers:
+    if not q.attributed_to:
+        return q
+    named = doc_names.get(strip_decoration(q.attributed_to).lower())
+    if named:
+        return replace(q, attributed_to=named)
+    entries = gaz.lookup(q.attributed_to)
+    if entries:
+        return replace(q, attributed_to=entries[0].label)
+    return q
+
+
+def _statement_order(s: Statement) -> tuple:
+    q = s.qualifiers
+    return (s.evidence.source_id, s.evidence.char_start, s.evidence.char_end, s.predicate, s.subject.key,
+            s.object.key, s.evidence.rule, q.year or 0, q.end_year or 0, q.kind or "", q.quantity or "",
+            q.unit or "", q.polarity, q.hedged, q.attributed_to or "", q.time_text or "", q.kind_text or "",
+            -s.confidence)
+
+
+__all__ = ["resolve", "resolve_entities", "slug"]
