@@ -19,6 +19,8 @@ from .model import Entity
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, line/paragraph separators
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _LAYOUT_WHITESPACE = re.compile("[\t\n\r\x0b\x0c]+")
+# what json.dumps(ensure_ascii=False) leaves raw (it escapes C0 controls itself)
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match) -> str:
@@ -36,7 +38,7 @@ def terminal_safe(text: object) -> str:
 def safe_json(value: object) -> str:
     """JSON that keeps readable Unicode but escapes what ``json`` leaves raw (C1, bidi controls)."""
     text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --- records (JSON-ready dicts) ------------------------------------------------------------
