@@ -63,7 +63,7 @@ def resolve(extractions: Sequence[Extraction], *, gazetteer: Gazetteer | None = 
         year = _year_of(ex, years.get(source_id))
         subject = entities[resolved[(source_id, ex.subject, year)].key]
         obj = entities[resolved[(source_id, ex.object, year)].key]
-        qualifiers = _resolve_attribution(ex.qualifiers, gaz, short_names.get(source_id, {}))
+        qualifiers = _resolve_attribution(ex.qualifiers, gaz, short_names.get(source_id))
         statements.add(Statement(subject=subject, predicate=ex.predicate, object=obj, qualifiers=qualifiers,
                                  confidence=ex.confidence, evidence=ex.evidence))
     return sorted(statements, key=_statement_order)
@@ -195,22 +195,40 @@ def _build_entities(resolved: Iterable[_Resolved], gaz: Gazetteer) -> dict[str, 
     return entities
 
 
+@dataclass(frozen=True)
+class _DocumentNames:
+    """What one document calls its entities: surfaces to labels, and its people's labels."""
+
+    surfaces: Mapping[str, str]
+    people: tuple[str, ...]
+
+
 def _short_name_index(resolved: Mapping[tuple[str, Mention, int | None], _Resolved],
-                      entities: Mapping[str, Entity]) -> dict[str, dict[str, str]]:
-    """Per document: lowercased surface -> entity label, so that an attribution to "Honecker"
-    reads as the Erich Honecker the document names."""
-    index: dict[str, dict[str, str]] = defaultdict(dict)
+                      entities: Mapping[str, Entity]) -> dict[str, _DocumentNames]:
+    """Per document, so that an attribution to "Honecker" reads as the Erich Honecker the
+    document names."""
+    surfaces: dict[str, dict[str, str]] = defaultdict(dict)
+    people: dict[str, set[str]] = defaultdict(set)
     for (source_id, _, _), res in sorted(resolved.items(), key=lambda kv: (kv[0][0], kv[1].key, kv[1].surface)):
-        index[source_id].setdefault(strip_decoration(res.surface).lower(), entities[res.key].label)
-    return index
+        entity = entities[res.key]
+        surfaces[source_id].setdefault(strip_decoration(res.surface).lower(), entity.label)
+        if entity.type == "Person":
+            people[source_id].add(entity.label)
+    return {doc: _DocumentNames(surfaces[doc], tuple(sorted(people[doc]))) for doc in surfaces}
 
 
-def _resolve_attribution(q: Qualifiers, gaz: Gazetteer, doc_names: Mapping[str, str]) -> Qualifiers:
+def _resolve_attribution(q: Qualifiers, gaz: Gazetteer, names: _DocumentNames | None) -> Qualifiers:
     if not q.attributed_to:
         return q
-    named = doc_names.get(strip_decoration(q.attributed_to).lower())
+    names = names or _DocumentNames({}, ())
+    named = names.surfaces.get(strip_decoration(q.attributed_to).lower())
     if named:
         return replace(q, attributed_to=named)
+    # a surname alone names the one person of the document whose full name contains it
+    words = _words(gaz.strip_titles(strip_decoration(q.attributed_to)))
+    people = [label for label in names.people if words and _contains(_words(label), words)]
+    if len(people) == 1:
+        return replace(q, attributed_to=people[0])
     entries = gaz.lookup(q.attributed_to)
     if entries:
         return replace(q, attributed_to=entries[0].label)
