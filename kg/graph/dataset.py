@@ -1,0 +1,353 @@
+"""Statements, sources and a build -> an RDF dataset (a list of pyoxigraph quads).
+
+Graph model (terms from ``ontology/kg.ttl``):
+
+* default graph: the build node, one node per source, one description per entity;
+* one named graph per source (``kg.iris.graph_iri``) holding, for each fact the source states,
+  a ``kg:Statement`` node (``rdf:subject``/``rdf:predicate``/``rdf:object`` and qualifiers)
+  derived from a ``kg:Evidence`` node (offsets, sentence, rule), plus a plain
+  ``subject relation object`` triple when the source affirms the fact without hedging.
+
+Quads are made with pyoxigraph objects directly (rdflib is far too slow at a million triples,
+see shared/notes/measured-here.md), with no blank nodes and in a fixed order, so the same input
+gives the same output byte for byte however the statements arrive.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+
+from ..errors import OntologyError
+from ..iris import build_iri, entity_iri, evidence_iri, graph_iri, source_iri, statement_iri
+from ..model import POLARITIES, Entity, SourceDocument, Statement
+from ..settings import Settings
+from ..vocab import (
+    DCTERMS_NAMESPACE, KG, PROV_NAMESPACE, SKOS_NAMESPACE, WIKIDATA_ENTITY_NAMESPACE, XSD_NAMESPACE,
+    entity_class_iri, relation_iri,
+)
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+
+
+def _node(iri: str) -> NamedNode:
+    return NamedNode(str(iri))
+
+
+# Predicates and datatypes, made once: a million-triple build makes a million quads with them.
+RDF_TYPE = _node(_RDF + "type")
+RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_node(_RDF + p) for p in ("subject", "predicate", "object"))
+RDFS_LABEL = _node(_RDFS + "label")
+OWL_SAME_AS = _node(_OWL + "sameAs")
+SKOS_PREF_LABEL, SKOS_ALT_LABEL = _node(SKOS_NAMESPACE + "prefLabel"), _node(SKOS_NAMESPACE + "altLabel")
+PROV_WAS_DERIVED_FROM = _node(PROV_NAMESPACE + "wasDerivedFrom")
+PROV_WAS_GENERATED_BY = _node(PROV_NAMESPACE + "wasGeneratedBy")
+PROV_USED = _node(PROV_NAMESPACE + "used")
+PROV_ENDED_AT_TIME = _node(PROV_NAMESPACE + "endedAtTime")
+DCT_IDENTIFIER, DCT_TITLE, DCT_CREATOR, DCT_DATE, DCT_FORMAT, DCT_LANGUAGE = (
+    _node(DCTERMS_NAMESPACE + p) for p in ("identifier", "title", "creator", "date", "format", "language")
+)
+XSD_GYEAR, XSD_DATE, XSD_DATETIME, XSD_DECIMAL, XSD_BOOLEAN, XSD_NON_NEGATIVE_INTEGER = (
+    _node(XSD_NAMESPACE + t) for t in ("gYear", "date", "dateTime", "decimal", "boolean", "nonNegativeInteger")
+)
+_K = {name: _node(KG[name]) for name in (
+    "Entity", "Source", "Evidence", "Statement", "Build", "Affirmed", "Negated", "isoCode", "source",
+    "charStart", "charEnd", "sentence", "rule", "genre", "sha256", "kgVersion", "spacyModel",
+    "spacyModelVersion", "settingsFingerprint", "year", "endYear", "timeText", "kind", "kindText",
+    "quantity", "unit", "polarity", "hedged", "attributedTo", "attributedToEntity", "confidence",
+)}
+_POLARITY_NODE = {"affirmed": _K["Affirmed"], "negated": _K["Negated"]}
+_TRUE = Literal("true", datatype=XSD_BOOLEAN)
+_FALSE = Literal("false", datatype=XSD_BOOLEAN)
+_DEFAULT_GRAPH = DefaultGraph()
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What made a graph: recorded on its build node, so a graph says how it was built."""
+
+    kg_version: str
+    spacy_model: str
+    spacy_model_version: str | None = None
+    settings_fingerprint: str = ""
+    # ISO 8601 UTC, from SOURCE_DATE_EPOCH only: wall-clock time would break byte-identical builds
+    ended_at: str | None = None
+
+    @classmethod
+    def from_settings(cls, kg_version: str, settings: Settings, spacy_model_version: str | None,
+                      environ: dict[str, str] | None = None) -> BuildInfo:
+        env = os.environ if environ is None else environ
+        return cls(kg_version=kg_version, spacy_model=settings.model, spacy_model_version=spacy_model_version,
+                   settings_fingerprint=settings_fingerprint(settings),
+                   ended_at=ended_at_from_source_date_epoch(env.get("SOURCE_DATE_EPOCH")))
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Digest of the settings that change what a build outputs (not batch size or processes)."""
+    relevant = {k: v for k, v in asdict(settings).items() if k not in ("batch_size", "n_process")}
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def ended_at_from_source_date_epoch(value: str | None) -> str | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible-builds.org) as an xsd:dateTime, or None when unset."""
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise OntologyError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds.",
+                            "Set it to a Unix timestamp, e.g. `export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`.") from None
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def data_prefixes(base_iri: str) -> dict[str, str]:
+    """Prefixes for the data IRIs a build mints, for readable Turtle/TriG."""
+    return {name: f"{base_iri}{name}/" for name in ("entity", "statement", "evidence", "source", "graph", "build")}
+
+
+# --- literals ---------------------------------------------------------------------------------
+
+def _string(value: str) -> Literal:
+    return Literal(value)
+
+
+def year_literal(year: int) -> Literal:
+    # xsd:gYear needs at least four digits; BCE years carry a minus sign
+    sign = "-" if year < 0 else ""
+    return Literal(f"{sign}{abs(year):04d}", datatype=XSD_GYEAR)
+
+
+def decimal_literal(value: str | float | int, what: str) -> Literal:
+    """An xsd:decimal in canonical-ish form ("2220", "1.5"); thousands separators are tolerated."""
+    text = str(value).strip().replace(",", "").replace("_", "").replace(" ", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise OntologyError(f"{what} {value!r} is not a decimal number.",
+                            "Quantities must be plain decimal strings such as \"2220\" or \"1.5\".") from None
+    if not number.is_finite():
+        raise OntologyError(f"{what} {value!r} is not a finite number.")
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Literal(text or "0", datatype=XSD_DECIMAL)
+
+
+def _confidence_literal(confidence: float) -> Literal:
+    return decimal_literal(f"{min(max(confidence, 0.0), 1.0):.3f}", "Confidence")
+
+
+def _non_negative(value: int) -> Literal:
+    return Literal(str(int(value)), datatype=XSD_NON_NEGATIVE_INTEGER)
+
+
+def _date_literal(date: str) -> Literal:
+    if re.fullmatch(r"-?\d{4}", date):
+        return Literal(date, datatype=XSD_GYEAR)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return Literal(date, datatype=XSD_DATE)
+    return Literal(date)  # as the sidecar wrote it ("1977-03"): keep it rather than guess
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+def _merged_entity(variants: list[Entity]) -> Entity:
+    """One description per key even when resolution gave a key different labels (most common wins)."""
+    if len(variants) == 1:
+        return variants[0]
+
+    def commonest(values: Iterable[str]) -> str:
+        counts = Counter(values)
+        return min(counts, key=lambda v: (-counts[v], v))
+
+    label = commonest(e.label for e in variants)
+    aliases = sorted({a for e in variants for a in (e.label, *e.aliases)} - {label})
+    iso = sorted({e.iso_code for e in variants if e.iso_code})
+    wikidata = sorted({e.wikidata for e in variants if e.wikidata})
+    return Entity(key=variants[0].key, label=label, type=commonest(e.type for e in variants),
+                  aliases=tuple(aliases), iso_code=iso[0] if iso else None,
+                  wikidata=wikidata[0] if wikidata else None)
+
+
+def _entity_quads(entity: Entity, node: NamedNode) -> list[Quad]:
+    g = _DEFAULT_GRAPH
+    quads = [Quad(node, RDF_TYPE, _K["Entity"], g),
+             Quad(node, RDF_TYPE, _node(entity_class_iri(entity.type)), g),
+             Quad(node, RDFS_LABEL, _string(entity.label), g),
+             Quad(node, SKOS_PREF_LABEL, _string(entity.label), g)]
+    quads += [Quad(node, SKOS_ALT_LABEL, _string(alias), g)
+              for alias in sorted(set(entity.aliases) - {entity.label})]
+    if entity.iso_code:
+        quads.append(Quad(node, _K["isoCode"], _string(entity.iso_code), g))
+    if entity.wikidata:
+        quads.append(Quad(node, OWL_SAME_AS, _node(WIKIDATA_ENTITY_NAMESPACE + entity.wikidata), g))
+    return quads
+
+
+# --- sources and build ------------------------------------------------------------------------
+
+def _source_quads(source: SourceDocument, node: NamedNode) -> list[Quad]:
+    g, meta = _DEFAULT_GRAPH, source.metadata
+    quads = [Quad(node, RDF_TYPE, _K["Source"], g),
+             Quad(node, DCT_IDENTIFIER, _string(source.id), g),
+             Quad(node, _K["sha256"], _string(source.sha256), g),
+             Quad(node, _K["genre"], _string(meta.genre), g),
+             Quad(node, DCT_FORMAT, _string(source.media_type), g),
+             Quad(node, DCT_LANGUAGE, _string(meta.language), g)]
+    if meta.title:
+        quads.append(Quad(node, DCT_TITLE, _string(meta.title), g))
+    if meta.author:
+        quads.append(Quad(node, DCT_CREATOR, _string(meta.author), g))
+    if meta.date:
+        quads.append(Quad(node, DCT_DATE, _date_literal(meta.date), g))
+    return quads
+
+
+def build_node_iri(build: BuildInfo, sources: Sequence[SourceDocument], base_iri: str) -> str:
+    """The build's IRI: the same software, settings and source contents give the same IRI."""
+    parts = [build.kg_version, build.spacy_model, build.spacy_model_version or "", build.settings_fingerprint,
+             *sorted(f"{s.id}\x1f{s.sha256}" for s in sources)]
+    return build_iri(base_iri, hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest())
+
+
+def _build_quads(build: BuildInfo, node: NamedNode, source_nodes: list[NamedNode]) -> list[Quad]:
+    g = _DEFAULT_GRAPH
+    quads = [Quad(node, RDF_TYPE, _K["Build"], g),
+             Quad(node, _K["kgVersion"], _string(build.kg_version), g),
+             Quad(node, _K["spacyModel"], _string(build.spacy_model), g)]
+    if build.spacy_model_version:
+        quads.append(Quad(node, _K["spacyModelVersion"], _string(build.spacy_model_version), g))
+    if build.settings_fingerprint:
+        quads.append(Quad(node, _K["settingsFingerprint"], _string(build.settings_fingerprint), g))
+    if build.ended_at:
+        quads.append(Quad(node, PROV_ENDED_AT_TIME, Literal(build.ended_at, datatype=XSD_DATETIME), g))
+    quads += [Quad(node, PROV_USED, source_node, g) for source_node in source_nodes]
+    return quads
+
+
+# --- statements -------------------------------------------------------------------------------
+
+def _statement_quads(statement: Statement, node: NamedNode, subject: NamedNode, obj: NamedNode,
+                     predicate: NamedNode, evidence: NamedNode, build: NamedNode, graph: NamedNode,
+                     attributed_entity: NamedNode | None) -> list[Quad]:
+    q = statement.qualifiers
+    if q.polarity not in POLARITIES:
+        raise OntologyError(f"Statement polarity {q.polarity!r} is not one of {', '.join(POLARITIES)}.")
+    quads = [Quad(node, RDF_TYPE, _K["Statement"], graph),
+             Quad(node, RDF_SUBJECT, subject, graph),
+             Quad(node, RDF_PREDICATE, predicate, graph),
+             Quad(node, RDF_OBJECT, obj, graph),
+             Quad(node, _K["polarity"], _POLARITY_NODE[q.polarity], graph),
+             Quad(node, _K["hedged"], _TRUE if q.hedged else _FALSE, graph),
+             Quad(node, _K["confidence"], _confidence_literal(statement.confidence), graph)]
+    if q.year is not None:
+        quads.append(Quad(node, _K["year"], year_literal(q.year), graph))
+    if q.end_year is not None:
+        quads.append(Quad(node, _K["endYear"], year_literal(q.end_year), graph))
+    if q.time_text:
+        quads.append(Quad(node, _K["timeText"], _string(q.time_text), graph))
+    if q.kind:
+        quads.append(Quad(node, _K["kind"], _string(q.kind), graph))
+    if q.kind_text:
+        quads.append(Quad(node, _K["kindText"], _string(q.kind_text), graph))
+    if q.quantity not in (None, ""):
+        quads.append(Quad(node, _K["quantity"], decimal_literal(q.quantity, "Quantity"), graph))
+    if q.unit:
+        quads.append(Quad(node, _K["unit"], _string(q.unit), graph))
+    if q.attributed_to:
+        quads.append(Quad(node, _K["attributedTo"], _string(q.attributed_to), graph))
+    if attributed_entity is not None:
+        quads.append(Quad(node, _K["attributedToEntity"], attributed_entity, graph))
+    quads.append(Quad(node, PROV_WAS_DERIVED_FROM, evidence, graph))
+    quads.append(Quad(node, PROV_WAS_GENERATED_BY, build, graph))
+    return quads
+
+
+def _evidence_quads(statement: Statement, node: NamedNode, source: NamedNode, graph: NamedNode) -> list[Quad]:
+    ev = statement.evidence
+    if ev.char_start < 0 or ev.char_end < ev.char_start:
+        raise OntologyError(f"Evidence offsets {ev.char_start}..{ev.char_end} in {ev.source_id!r} are not a span.",
+                            "char_start must be >= 0 and <= char_end.")
+    return [Quad(node, RDF_TYPE, _K["Evidence"], graph),
+            Quad(node, _K["source"], source, graph),
+            Quad(node, _K["charStart"], _non_negative(ev.char_start), graph),
+            Quad(node, _K["charEnd"], _non_negative(ev.char_end), graph),
+            Quad(node, _K["sentence"], _string(ev.sentence), graph),
+            Quad(node, _K["rule"], _string(ev.rule), graph)]
+
+
+def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDocument], build: BuildInfo,
+                    base_iri: str) -> list[Quad]:
+    """The whole dataset of a build, as quads in a fixed order (see the module docstring).
+
+    Raises ``OntologyError`` for a relation or entity type the ontology does not declare, a
+    statement whose source is not among ``sources``, or a malformed qualifier.
+    """
+    sources_by_id: dict[str, SourceDocument] = {}
+    for source in sorted(sources, key=lambda s: s.id):
+        sources_by_id.setdefault(source.id, source)
+    source_nodes = {sid: _node(source_iri(base_iri, sid)) for sid in sources_by_id}
+
+    # identical facts (same IRI) collapse to one: keep the most confident, ties broken by content
+    by_iri: dict[str, Statement] = {}
+    for statement in sorted(statements, key=lambda s: (-s.confidence, repr(s))):
+        if statement.evidence.source_id not in sources_by_id:
+            raise OntologyError(f"A statement cites source {statement.evidence.source_id!r}, which is not "
+                                "among the build's sources.", "Pass every source the statements come from.")
+        by_iri.setdefault(statement_iri(base_iri, statement), statement)
+
+    variants: dict[str, list[Entity]] = defaultdict(list)
+    for statement in by_iri.values():
+        variants[statement.subject.key].append(statement.subject)
+        variants[statement.object.key].append(statement.object)
+    entities = {key: _merged_entity(sorted(set(found), key=repr)) for key, found in sorted(variants.items())}
+    entity_nodes = {key: _node(entity_iri(base_iri, key)) for key in entities}
+    predicate_nodes: dict[str, NamedNode] = {}
+
+    build_node = _node(build_node_iri(build, list(sources_by_id.values()), base_iri))
+    quads = _build_quads(build, build_node, list(source_nodes.values()))
+    for sid, source in sources_by_id.items():
+        quads += _source_quads(source, source_nodes[sid])
+    for key, entity in entities.items():
+        quads += _entity_quads(entity, entity_nodes[key])
+
+    per_graph: dict[str, list[tuple[str, Statement]]] = defaultdict(list)
+    for iri, statement in by_iri.items():
+        per_graph[statement.evidence.source_id].append((iri, statement))
+    for sid in sorted(per_graph):
+        graph = _node(graph_iri(base_iri, sid))
+        written_evidence: set[str] = set()
+        truthy: set[tuple[str, str, str]] = set()
+        for iri, statement in sorted(per_graph[sid], key=lambda pair: pair[0]):
+            predicate = predicate_nodes.get(statement.predicate)
+            if predicate is None:
+                predicate = predicate_nodes[statement.predicate] = _node(relation_iri(statement.predicate))
+            subject, obj = entity_nodes[statement.subject.key], entity_nodes[statement.object.key]
+            ev_iri = evidence_iri(base_iri, statement.evidence)
+            ev_node = _node(ev_iri)
+            attributed = entity_nodes.get(statement.qualifiers.attributed_to or "")
+            quads += _statement_quads(statement, _node(iri), subject, obj, predicate, ev_node, build_node,
+                                      graph, attributed)
+            if ev_iri not in written_evidence:
+                written_evidence.add(ev_iri)
+                quads += _evidence_quads(statement, ev_node, source_nodes[sid], graph)
+            if statement.truthy:
+                truthy.add((statement.subject.key, statement.predicate, statement.object.key))
+        quads += [Quad(entity_nodes[s], predicate_nodes[p], entity_nodes[o], graph) for s, p, o in sorted(truthy)]
+    return quads
+
+
+def build_dataset(statements: Sequence[Statement], sources: Sequence[SourceDocument], build_info: BuildInfo,
+                  base_iri: str | None = None) -> list[Quad]:
+    """``statement_quads`` with the base IRI from the settings when not given (ARCHITECTURE.md name)."""
+    return statement_quads(statements, sources, build_info, base_iri or Settings().base_iri)

@@ -1,0 +1,413 @@
+"""SPARQL over a build's store, from Python and the command line; saved queries for common questions.
+
+Saved queries are ``kg/queries/NAME.rq`` files whose header comments describe them::
+
+    # title: Aid flows
+    # description: Who gave what aid to whom ...
+    # param: donor string optional - the giving entity
+
+Parameters are never pasted into query text as the user typed them: each value becomes an RDF
+term (pyoxigraph escapes it) in a ``VALUES`` row that replaces the query's ``#@params`` line, so a
+value such as ``"> } ; DROP ALL #`` is just a string to compare against.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+from pathlib import Path
+
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple
+
+from .errors import QueryError
+from .store import open_store
+from .vocab import PREFIXES, XSD_NAMESPACE
+
+PARAMS_MARKER = "#@params"
+PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri")
+FORMATS = ("table", "csv", "json")
+
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\s+(?P<type>" + "|".join(PARAM_TYPES) + r"))?"
+                    r"(?:\s+(?P<presence>optional|required))?(?:\s*[-:\u2014]\s*(?P<description>.*))?$")
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+class Iri(str):
+    """An IRI in a result row (a ``str``, so it prints and compares as its text)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str = "string"  # one of PARAM_TYPES
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[QueryParam, ...]
+    text: str
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of Python values (str, Iri, int, Decimal, float, bool, None for unbound)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    kind: str = "select"  # select | ask | construct | update
+    truncated: bool = False  # a limit cut the rows short
+    boolean: bool | None = None  # the answer of an ASK query
+    elapsed_s: float = field(default=0.0, compare=False)
+
+    def as_dicts(self) -> list[dict[str, object]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+# --- saved queries ----------------------------------------------------------------------------
+
+def parse_saved_query(text: str, name: str, path: Path | None = None) -> SavedQuery:
+    """Read a query's header comments (title, description, params)."""
+    title, description, params = name, "", []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if stripped:
+                break  # the header ends at the first line of SPARQL
+            continue
+        match = _HEADER.match(stripped)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = value
+        else:
+            param = _PARAM.match(value)
+            if not param:
+                raise QueryError(f"Query {name!r} declares a malformed parameter: {value!r}.",
+                                 "Write `# param: NAME [string|integer|decimal|boolean|iri] [optional] - description`.")
+            params.append(QueryParam(name=param["name"], type=param["type"] or "string",
+                                     required=param["presence"] != "optional",
+                                     description=(param["description"] or "").strip()))
+    if params and PARAMS_MARKER not in text:
+        raise QueryError(f"Query {name!r} declares parameters but has no `{PARAMS_MARKER}` line.",
+                         f"Put a `{PARAMS_MARKER}` line inside its WHERE clause where the parameters are bound.")
+    return SavedQuery(name=name, title=title, description=description, params=tuple(params), text=text, path=path)
+
+
+def _packaged_queries():
+    return files("kg") / "queries"
+
+
+def list_saved_queries() -> list[SavedQuery]:
+    """The saved queries shipped with kg, by name."""
+    found = []
+    for entry in sorted(_packaged_queries().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            found.append(parse_saved_query(entry.read_text(encoding="utf-8"), name, Path(str(entry))))
+    return found
+
+
+def saved_query(name: str) -> SavedQuery:
+    for query in list_saved_queries():
+        if query.name == name:
+            return query
+    raise QueryError(f"No saved query named {name!r}.",
+                     f"Saved queries: {', '.join(q.name for q in list_saved_queries())}.")
+
+
+def resolve_query(query: str | Path | SavedQuery) -> SavedQuery:
+    """A saved query's name, a path to an ``.rq`` file, or SPARQL text -> ``SavedQuery``."""
+    if isinstance(query, SavedQuery):
+        return query
+    if isinstance(query, Path) or (isinstance(query, str) and query.strip().endswith(".rq")
+                                   and "\n" not in query.strip()):
+        path = Path(query)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"Cannot read query file {path}: {exc.strerror or exc}.") from exc
+        return parse_saved_query(text, path.stem, path)
+    text = str(query)
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", text.strip()):
+        return saved_query(text.strip())
+    return parse_saved_query(text, "query")
+
+
+# --- parameters -------------------------------------------------------------------------------
+
+def _term(param: QueryParam, value: object):
+    try:
+        if param.type == "integer":
+            if isinstance(value, bool) or not re.fullmatch(r"[+-]?\d+", str(value).strip()):
+                raise ValueError
+            return Literal(str(int(str(value).strip())), datatype=NamedNode(XSD_NAMESPACE + "integer"))
+        if param.type == "decimal":
+            number = Decimal(str(value).strip())
+            if not number.is_finite():
+                raise ValueError
+            return Literal(format(number, "f"), datatype=NamedNode(XSD_NAMESPACE + "decimal"))
+        if param.type == "boolean":
+            text = str(value).strip().lower()
+            if text not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            return Literal("true" if text in ("true", "1", "yes") else "false",
+                           datatype=NamedNode(XSD_NAMESPACE + "boolean"))
+        if param.type == "iri":
+            return NamedNode(str(value))
+        return Literal(str(value))
+    except (ValueError, InvalidOperation):
+        raise QueryError(f"Parameter {param.name!r} must be {'an' if param.type[0] in 'aeiou' else 'a'} "
+                         f"{param.type}, not {value!r}.") from None
+
+
+def bind_params(query: SavedQuery, params: Mapping[str, object] | None) -> str:
+    """The query text with its ``#@params`` line replaced by a ``VALUES`` row of escaped terms."""
+    params = {k: v for k, v in (params or {}).items() if v is not None}
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        hint = (f"It takes: {', '.join(declared)}." if declared else "It takes no parameters.")
+        raise QueryError(f"Query {query.name!r} has no parameter {', '.join(map(repr, unknown))}.", hint)
+    missing = [p.name for p in query.params if p.required and p.name not in params]
+    if missing:
+        raise QueryError(f"Query {query.name!r} needs parameter {', '.join(map(repr, missing))}.",
+                         "; ".join(f"{p.name}: {p.description}" for p in query.params if p.name in missing) or None)
+    if not query.params:
+        return query.text
+    variables = " ".join(f"?{p.name}" for p in query.params)
+    values = " ".join(str(_term(p, params[p.name])) if p.name in params else "UNDEF" for p in query.params)
+    return query.text.replace(PARAMS_MARKER, f"VALUES ({variables}) {{ ({values}) }}", 1)
+
+
+# --- running ----------------------------------------------------------------------------------
+
+def _strip_comments_and_strings(text: str) -> str:
+    # enough lexing to find the first keyword: drop comments, IRIs and string literals
+    return re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*',
+                  " ", text)
+
+
+def is_update(text: str) -> bool:
+    """Whether SPARQL text is an UPDATE request (judged by its first keyword after the prologue)."""
+    body = _strip_comments_and_strings(text)
+    body = re.sub(r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*", "", body, flags=re.IGNORECASE)
+    first = re.match(r"[A-Za-z]+", body)
+    return bool(first) and first.group().upper() in _UPDATE_KEYWORDS
+
+
+def _python_value(term) -> object:
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return Iri(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        datatype = term.datatype.value[len(XSD_NAMESPACE):] if term.datatype.value.startswith(XSD_NAMESPACE) else ""
+        value = term.value
+        try:
+            if datatype in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                            "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong"):
+                return int(value)
+            if datatype == "decimal":
+                return Decimal(value)
+            if datatype in ("double", "float"):
+                return float(value)
+            if datatype == "boolean":
+                return value in ("true", "1")
+            if datatype == "gYear" and re.fullmatch(r"-?\d{4,}", value):
+                return int(value)
+        except (ValueError, InvalidOperation):
+            pass
+        return value
+    if isinstance(term, Triple):
+        return f"<< {term.subject} {term.predicate} {term.object} >>"
+    return str(term)
+
+
+def _collect(store: Store, text: str, limit: int | None, union_default_graph: bool) -> QueryResult:
+    started = time.monotonic()
+    try:
+        answer = store.query(text, use_default_graph_as_union=union_default_graph)
+        if isinstance(answer, QueryBoolean):
+            value = bool(answer)
+            return QueryResult(("result",), ((value,),), kind="ask", boolean=value,
+                               elapsed_s=time.monotonic() - started)
+        if isinstance(answer, QuerySolutions):
+            columns = tuple(v.value for v in answer.variables)
+            rows, truncated = [], False
+            for solution in answer:
+                if limit is not None and len(rows) >= limit:
+                    truncated = True
+                    break
+                rows.append(tuple(_python_value(solution[name]) for name in columns))
+            return QueryResult(columns, tuple(rows), truncated=truncated, elapsed_s=time.monotonic() - started)
+        rows, truncated = [], False
+        for triple in answer:
+            if limit is not None and len(rows) >= limit:
+                truncated = True
+                break
+            rows.append((_python_value(triple.subject), _python_value(triple.predicate), _python_value(triple.object)))
+        return QueryResult(("subject", "predicate", "object"), tuple(rows), kind="construct", truncated=truncated,
+                           elapsed_s=time.monotonic() - started)
+    except SyntaxError as exc:
+        raise QueryError(f"Malformed SPARQL: {exc}.", "Check the query against SPARQL 1.1.") from exc
+    except OSError as exc:
+        raise QueryError(f"The query failed: {exc}.") from exc
+
+
+def _with_timeout(run, timeout_s: float | None):
+    """Run ``run()`` giving up after ``timeout_s`` seconds.
+
+    Oxigraph cannot cancel a query, so on timeout the evaluation goes on in a daemon thread
+    (it releases the GIL) until it ends or the process exits; the caller gets its answer now.
+    """
+    if timeout_s is None:
+        return run()
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = run()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="kg-sparql", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise QueryError(f"The query did not finish within {timeout_s:g} s.",
+                         "Narrow it (parameters, LIMIT, fewer OPTIONALs) or raise the timeout.")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[str, object] | None = None,
+              limit: int | None = None, timeout_s: float | None = None, allow_update: bool = False,
+              union_default_graph: bool = True) -> QueryResult:
+    """Run SPARQL text, a saved query's name or an ``.rq`` file against the store at ``store_path``.
+
+    ``union_default_graph``: patterns outside ``GRAPH`` see every source's graph as well as the
+    default graph (entities, sources, build). UPDATE requests are refused unless
+    ``allow_update``. Raises ``QueryError`` (malformed, refused, timed out, bad parameters) or
+    ``OutputMissingError`` (no store).
+    """
+    if limit is not None and limit < 0:
+        raise QueryError(f"Limit must be zero or more, not {limit}.")
+    if timeout_s is not None and timeout_s <= 0:
+        raise QueryError(f"Timeout must be positive, not {timeout_s}.")
+    resolved = resolve_query(query)
+    text = bind_params(resolved, params)
+    if is_update(text):
+        if not allow_update:
+            raise QueryError("SPARQL UPDATE is refused: queries only read the graph.",
+                             "Rebuild the graph to change it, or pass allow_update=True / --allow-update.")
+        store = open_store(Path(store_path), read_only=False)
+
+        def update() -> QueryResult:
+            started = time.monotonic()
+            try:
+                store.update(text)
+            except SyntaxError as exc:
+                raise QueryError(f"Malformed SPARQL update: {exc}.") from exc
+            except OSError as exc:
+                raise QueryError(f"The update failed: {exc}.") from exc
+            store.flush()
+            return QueryResult((), (), kind="update", elapsed_s=time.monotonic() - started)
+
+        return _with_timeout(update, timeout_s)
+    store = open_store(Path(store_path), read_only=True)
+    return _with_timeout(lambda: _collect(store, text, limit, union_default_graph), timeout_s)
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_control(text: str) -> str:
+    # a value must not move the cursor, clear the screen or forge table rows in a terminal
+    return _CONTROL.sub(lambda m: _NAMED_ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                                                      else f"\\u{ord(m.group()):04x}"), text)
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Iri):
+        return str(value)
+    return value
+
+
+def format_result(result: QueryResult, fmt: str = "table", max_width: int = 60) -> str:
+    """``table`` (aligned, control characters escaped, long cells cut), ``csv`` or ``json``."""
+    if fmt not in FORMATS:
+        raise QueryError(f"Unknown result format {fmt!r}.", f"Choose among: {', '.join(FORMATS)}.")
+    if fmt == "json":
+        if result.kind == "ask":
+            payload: dict[str, object] = {"boolean": result.boolean}
+        else:
+            payload = {"columns": list(result.columns),
+                       "rows": [{c: _json_value(v) for c, v in zip(result.columns, row)} for row in result.rows]}
+            if result.truncated:
+                payload["truncated"] = True
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([_cell_text(v) for v in row] for row in result.rows)
+        return buffer.getvalue()
+    if result.kind == "update":
+        return "Update done.\n"
+
+    def cell(value: object) -> str:
+        text = _escape_control(_compact(value) if isinstance(value, Iri) else _cell_text(value))
+        return text if len(text) <= max_width else text[: max_width - 1] + "\u2026"
+
+    header = [_escape_control(c) for c in result.columns]
+    body = [[cell(v) for v in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in body]
+    footer = f"({len(body)} row{'s' if len(body) != 1 else ''}{', truncated by the limit' if result.truncated else ''})"
+    return "\n".join(lines + [footer]) + "\n"
