@@ -88,24 +88,32 @@ def _header_key(text: str) -> str:
 
 
 def _header_candidate(line: Line, rules: CleaningRules) -> bool:
+    """Running headers are short title-like lines: not a sentence or clause, a label ending in a
+    colon (a speaker in a transcript), or the continuation of a sentence."""
     text = line.text
-    return (0 < len(text) <= rules.running_header.max_length and not text.endswith(":")
-            and any(c.isalpha() for c in text))
+    return (0 < len(text) <= rules.running_header.max_length
+            and not _ENDS_WITH_PUNCTUATION.search(text) and not _ENDS_SENTENCE.search(text)
+            and not (_starts_lower(text) and " " in text) and any(c.isalpha() for c in text))
 
 
 def find_page_furniture(lines: list[Line], rules: CleaningRules | None = None) -> set[int]:
     """Indices of lines that are page numbers, running headers or running footers."""
     rules = rules or load_rules()
+    _, wrap_width = wrap_statistics(lines, [i for i, line in enumerate(lines) if not line.blank], rules)
     header = rules.running_header
     removed = {i for i, line in enumerate(lines) if line.text and rules.page_number.match(line.text)}
     nonblank = [i for i, line in enumerate(lines) if not line.blank and i not in removed]
     occurrences: dict[str, list[int]] = defaultdict(list)
+    exact_occurrences: dict[str, list[int]] = defaultdict(list)
     for i in nonblank:
         if _header_candidate(lines[i], rules):
             occurrences[_header_key(lines[i].text)].append(i)
+            exact_occurrences[lines[i].text].append(i)
 
     # a short line recurring far apart, as page headers do when pages are not marked
     for indices in occurrences.values():
+        if wrap_width and len(lines[indices[0]].text) >= rules.short_line_ratio * wrap_width:
+            continue  # a full-width line of body text that happens to recur
         if len(indices) >= header.min_repeats_unpaged:
             gaps = [b - a for a, b in zip(indices, indices[1:])]
             if statistics.median(gaps) < header.min_median_gap_lines:
@@ -145,7 +153,9 @@ def find_page_furniture(lines: list[Line], rules: CleaningRules | None = None) -
         for r in anchor_ranks:
             for q in range(max(0, r - radius), min(len(all_nonblank), r + radius + 1)):
                 in_zone.add(all_nonblank[q])
-        for indices in occurrences.values():
+        for text, indices in exact_occurrences.items():
+            if wrap_width and len(text) >= rules.short_line_ratio * wrap_width:
+                continue  # as long as the body's lines: text, not a title printed by a page number
             zoned = [i for i in indices if i in in_zone and i not in removed]
             if len(zoned) >= header.min_repeats_in_zone and 3 * len(zoned) >= 2 * len(indices):
                 removed.update(zoned)
@@ -199,13 +209,7 @@ class _BreakDecider:
         self._text = text
         self._rules = rules
         self._vocabulary: _Vocabulary | None = None
-        continuation_lengths = [
-            len(lines[a].text) for a, b in zip(kept, kept[1:])
-            if not _blank_between(lines, a, b) and _starts_lower(lines[b].text)
-            and not rules.lettered_item.match(lines[b].text) and not lines[a].text.endswith("-")
-        ]
-        self.wrapped = len(continuation_lengths) >= rules.min_continuation_lines
-        self.wrap_width = statistics.median(continuation_lengths) if self.wrapped else 0.0
+        self.wrapped, self.wrap_width = wrap_statistics(lines, kept, rules)
 
     def _short(self, text: str) -> bool:
         return len(text) < self._rules.short_line_ratio * self.wrap_width
@@ -280,6 +284,22 @@ class _BreakDecider:
                     and not _ENDS_WITH_PUNCTUATION.search(effective):
                 return Break.LINE  # letterhead, address or date lines: no wrap leaves these
         return Break.SPACE
+
+
+def wrap_statistics(lines: list[Line], kept: list[int], rules: CleaningRules) -> tuple[bool, float]:
+    """Whether the text is hard-wrapped, and its typical wrapped line length (0 if not).
+
+    Evidence is lines that visibly continue on the next one (it starts in lowercase, or a word
+    is hyphenated across them); cleaned text has none left.
+    """
+    continuation_lengths = [
+        len(lines[a].text) for a, b in zip(kept, kept[1:])
+        if not _blank_between(lines, a, b) and _starts_lower(lines[b].text)
+        and not rules.lettered_item.match(lines[b].text)
+    ]
+    if len(continuation_lengths) < rules.min_continuation_lines:
+        return False, 0.0
+    return True, float(statistics.median(continuation_lengths))
 
 
 def _blank_between(lines: list[Line], a: int, b: int) -> bool:
