@@ -2,14 +2,45 @@
 
 Public API:
     assess(trigger, sent, context=None) -> Factuality
-    FactualityContext.start() / context.advance(sent) -> FactualityContext (speaker carry-over)
+    FactualityContext.for_document(genre) ; context.advance(sent) -> FactualityContext
+
 Lexicons are data: lexicons/negation.json, hedging.json, attribution.json.
+
+Scope. A cue only counts for the clause that states the fact: the trigger's *chain* is the
+trigger and the words it hangs on up to its clause's verb, then up through control and
+complement links ("did not *send*", "refused to *join*", "it does not appear that the DPRK ever
+*contributed*"). A negation in a coordinated or adverbial clause leaves the fact alone.
+Attribution follows complement links further up, to the speech verb whose reported content
+holds the fact ("X told the ambassador that ..."); the narrator's own statements are
+unattributed.
+
+Carry-over (``FactualityContext``). Reported speech runs across sentences: "He stated that"
+names the last speaker; a quotation left open continues its speaker; and inside an archival
+record (a document whose genre is ``archival``, or the part of a document after a heading such
+as "Memorandum on the Conversation ..."), a report sentence without its own speech verb keeps
+the last speaker ("The KWP fully supported the standpoint ..." after "Kim Il Sung stated ...").
+A paragraph-level caution ("the figures ... must be treated with some caution") hedges the
+rest of its paragraph.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Span, Token
+
+LEXICONS = Path(__file__).parent / "lexicons"
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+# links that keep a word inside the clause of the word it hangs on
+NOMINAL_LINKS = {"dobj", "pobj", "prep", "pcomp", "attr", "acomp", "oprd", "dative", "compound", "amod", "nmod",
+                 "npadvmod", "appos", "nsubjpass", "nsubj", "poss", "agent", "acl", "quantmod", "nummod", "dep", "case"}
+# links from a clause to the clause it completes
+COMPLEMENT_LINKS = {"xcomp", "ccomp", "pcomp", "acl", "dobj", "pobj", "prep", "attr", "oprd", "dep", "parataxis"}
+FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+OPEN_QUOTES, CLOSE_QUOTES = "“‘«", "”’»"
 
 
 @dataclass(frozen=True)
@@ -20,16 +51,446 @@ class Factuality:
     cues: tuple[str, ...]  # the words that decided it, for evidence and debugging
 
 
+@lru_cache(maxsize=None)
+def _lexicon(name: str) -> dict:
+    return json.loads((LEXICONS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _compiled(name: str, key: str) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in _lexicon(name)[key])
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+# --------------------------------------------------------------------------- scope
+
+def _clause_chain(trigger: Token) -> list[Token]:
+    """The trigger and the words up to its clause's verb, then the verbs that control it."""
+    chain = [trigger]
+    tok = trigger
+    while tok.head != tok:
+        dep = tok.dep_
+        head = tok.head
+        if tok.pos_ in {"VERB", "AUX"} and dep not in {"xcomp", "aux", "auxpass"}:
+            # the clause's verb: climb further only into a governor the clause completes
+            if dep == "ccomp" and _lemma(head) in set(_lexicon("negation")["raising_verbs"]) | _negative_governors():
+                pass
+            elif dep in {"pcomp", "acomp"}:
+                pass
+            else:
+                break
+        elif dep == "conj" and tok.pos_ in {"VERB", "AUX"}:
+            break
+        elif dep not in NOMINAL_LINKS | {"xcomp", "conj", "advmod", "ccomp"}:
+            break
+        chain.append(head)
+        tok = head
+    return chain
+
+
+def _negative_governors() -> set[str]:
+    return set(_lexicon("negation")["negative_governors"])
+
+
+def _path_to(ancestor: Token, tok: Token) -> list[Token]:
+    """Tokens from ``tok`` up to (excluding) ``ancestor``."""
+    path = []
+    while tok != ancestor and tok.head != tok:
+        path.append(tok)
+        tok = tok.head
+    return path
+
+
+def _in_complement(trigger: Token, governor: Token) -> bool:
+    """Whether ``trigger`` lies in what ``governor`` says or reports, not in its subject."""
+    if governor == trigger or not governor.is_ancestor(trigger):
+        return False
+    step = _path_to(governor, trigger)[-1]
+    if step.dep_ in SUBJECT_DEPS or step.dep_ in {"advcl", "mark", "cc", "punct"}:
+        return False
+    if step.dep_ == "prep" and step.lower_ == "according":
+        return False
+    return True
+
+
+def _governors(trigger: Token) -> list[Token]:
+    """Ancestors of the trigger whose complement holds it, nearest first."""
+    return [a for a in trigger.ancestors if _in_complement(trigger, a)]
+
+
+# --------------------------------------------------------------------------- negation
+
+def _negation_cues(trigger: Token) -> list[str]:
+    lex = _lexicon("negation")
+    skip_after = lex["not_negating_after"]
+    cues: list[str] = []
+    chain = _clause_chain(trigger)
+    for n, tok in enumerate(chain):
+        for child in tok.children:
+            if child in chain:
+                continue
+            low = child.lower_
+            nxt = child.nbor(1).lower_ if child.i + 1 < len(child.doc) else ""
+            if low in lex["negators"] and nxt not in skip_after.get(low, ()):
+                if child.dep_ in {"neg", "det", "advmod", "preconj", "cc"} and not (child.dep_ == "cc" and low != "nor"):
+                    cues.append(child.text)
+            if child.dep_ == "prep" and low == "in" and any(g.lower_ in lex["negative_answers"] for g in child.children):
+                cues.append("in the negative")
+        if n == 0:
+            continue
+        lemma = _lemma(tok)
+        if tok.lower_ == "without" or (tok.pos_ in {"VERB", "AUX"} and lemma in lex["negative_governors"]) \
+                or (tok.pos_ == "NOUN" and lemma in lex["negative_nouns"]) \
+                or (tok.pos_ == "ADJ" and lemma in lex["negative_adjectives"]):
+            cues.append(tok.text)
+        particles = lex["negative_phrasal_governors"].get(lemma, [])
+        if any(c.dep_ == "prt" and c.lower_ in particles for c in tok.children):
+            cues.append(f"{tok.text} {particles[0]}")
+    # "offered to send troops, but was turned down": a request its own clause reports refused
+    top = chain[-1]
+    if _lemma(top) in lex["request_verbs"] and top != trigger:
+        for conj in top.children:
+            if conj.dep_ != "conj":
+                continue
+            refused = _lemma(conj) in lex["rejection_verbs"] or any(
+                c.dep_ == "prt" and c.lower_ in lex["rejection_phrasal"].get(_lemma(conj), []) for c in conj.children)
+            if refused:
+                cues.append(conj.text)
+    return cues
+
+
+# --------------------------------------------------------------------------- hedging
+
+def _hedge_cues(trigger: Token, sent: Span) -> list[str]:
+    lex = _lexicon("hedging")
+    cues: list[str] = []
+    chain = _clause_chain(trigger)
+    governors = _governors(trigger)
+    scope = list(dict.fromkeys(chain + governors))
+    for tok in scope:
+        for child in tok.children:
+            low = child.lower_
+            if child.dep_ in {"advmod", "npadvmod"} and low in lex["adverbs"]:
+                cues.append(child.text)
+            elif child.dep_ == "aux" and low in lex["modals"]:
+                cues.append(child.text)
+            elif child.dep_ == "aux" and low in lex["perfect_modals"] and any(
+                    c.dep_ == "aux" and c.lower_ == "have" for c in tok.children):
+                cues.append(f"{child.text} have")
+            elif child.dep_ == "amod" and low in lex["attributive_adjectives"] and tok.pos_ in {"NOUN", "PROPN"}:
+                cues.append(child.text)
+            elif child.dep_ in {"parataxis", "advcl", "ccomp"} and _lemma(child) in lex["governing_verbs"] and any(
+                    c.dep_ in {"nsubj", "expl"} and c.lower_ == "it" for c in child.children):
+                cues.append(f"it {child.text}")  # "Kim, it seemed, had emerged as ..."
+    for gov in governors:
+        lemma = _lemma(gov)
+        if gov.pos_ in {"VERB", "AUX"} and lemma in lex["governing_verbs"]:
+            cues.append(gov.text)
+        elif gov.tag_ == "VBN" and lemma in lex["passive_governing_verbs"] and any(
+                c.dep_ in {"auxpass", "nsubjpass"} for c in gov.children):
+            cues.append(gov.text)
+        elif gov.pos_ == "NOUN" and lemma in lex["governing_nouns"]:
+            cues.append(gov.text)
+    for pattern in _compiled("hedging", "sentence_phrases"):
+        match = pattern.search(sent.text)
+        if match and _phrase_governs(sent, match, trigger):
+            cues.append(match.group(0))
+    return cues
+
+
+def _phrase_governs(sent: Span, match: re.Match, trigger: Token) -> bool:
+    """A sentence-level phrase counts unless it sits in a clause that does not hold the trigger."""
+    start = sent.start_char + match.start()
+    tokens = [t for t in sent if start <= t.idx < sent.start_char + match.end()]
+    if not tokens:
+        return False
+    head = tokens[0]
+    while head.head != head and head.head.i in {t.i for t in tokens}:
+        head = head.head
+    clause = head.head if head.dep_ in {"prep", "advmod", "npadvmod", "advcl"} else head
+    while clause.pos_ not in {"VERB", "AUX"} and clause.head != clause:
+        clause = clause.head
+    # the cue's clause governs the fact, or hangs on the fact's clause as an aside
+    return clause == trigger or clause.is_ancestor(trigger) or clause.head in _clause_chain(trigger)
+
+
+def _next_sentence_cautions(sent: Span) -> bool:
+    """ "These figures must be treated with caution." right after the sentence hedges it."""
+    doc = sent.doc
+    if sent.end >= len(doc):
+        return False
+    nxt = doc[sent.end].sent
+    return any(p.search(nxt.text) for p in _compiled("hedging", "caution_phrases")) and len(nxt) <= 25
+
+
+# --------------------------------------------------------------------------- attribution
+
+def _entity_at(tok: Token) -> Span | None:
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def _clean_label(text: str, keep_titles: bool = False) -> str:
+    words = text.replace("’", "'").split()
+    titles = set(_lexicon("attribution")["titles"])
+    while len(words) > 1 and not keep_titles and words[0].lower().strip(",") in titles:
+        words = words[1:]
+    while words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    label = " ".join(words)
+    label = re.sub(r"'s$|'$", "", label).strip(" ,.;:“”\"'")
+    return label
+
+
+def _noun_phrase(tok: Token) -> str:
+    """The words of a noun phrase, without determiners, relative clauses or appositions."""
+    ent = _entity_at(tok)
+    if ent is not None and ent.label_ not in {"CARDINAL", "ORDINAL", "DATE"}:
+        return _clean_label(ent.text, keep_titles=ent.label_ not in {"Person", "PERSON"})
+    # the head with its left modifiers (a noun phrase's name part), not its clauses or lists
+    words = [t for t in tok.lefts if t.dep_ in {"compound", "amod", "nmod", "poss", "nummod"} and not t.is_punct]
+    words = [w for left in words for w in left.subtree if not w.is_punct and w.dep_ != "case"] + [tok]
+    return _clean_label(" ".join(t.text for t in sorted(set(words), key=lambda t: t.i)))
+
+
+def _source_of(noun: Token) -> str | None:
+    """ "reports from defectors and scholars" -> "defectors and scholars"; "one estimate" -> None."""
+    lex = _lexicon("attribution")
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"from", "of", "by"}:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    words = [t for t in obj.subtree if t.dep_ not in {"det", "punct"} and not t.is_punct]
+                    return _clean_label(" ".join(t.text for t in words)) if _entity_at(obj) is None \
+                        else _noun_phrase(obj)
+    if noun.lower_ in lex["source_nouns"] or _lemma(noun) in lex["source_nouns"]:
+        return None
+    return _noun_phrase(noun)
+
+
+def _speaker_label(subject: Token, in_quote: bool, context: "FactualityContext | None") -> str | None:
+    lex = _lexicon("attribution")
+    low = subject.lower_
+    if low in {"he", "she", "him", "her"}:
+        return context.speaker if context is not None else None
+    if low in lex["narrator_pronouns"]:
+        return context.quote_speaker if (in_quote and context is not None) else None
+    if low in {"it", "they", "this", "that", "which", "who", "there", "one"}:
+        return None
+    if _lemma(subject) in lex["source_nouns"] or subject.lower_ in lex["source_nouns"]:
+        return _source_of(subject)
+    return _noun_phrase(subject)
+
+
+def _subject_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    if verb.dep_ in {"conj", "xcomp"} and verb.head != verb:
+        return _subject_of(verb.head)
+    return None
+
+
+def _inside_quote(tok: Token, sent: Span, context: "FactualityContext | None") -> bool:
+    before = sent.doc.text[sent.start_char:tok.idx]
+    opened = sum(before.count(q) for q in OPEN_QUOTES) - sum(before.count(q) for q in CLOSE_QUOTES)
+    opened += before.count('"') % 2
+    starts_open = context is not None and context.quote_open
+    return opened > 0 or (starts_open and opened >= 0)
+
+
+def _speech_attribution(trigger: Token, sent: Span, context) -> tuple[str | None, str | None]:
+    """(speaker, cue) of the nearest speech verb whose reported content holds the trigger."""
+    lex = _lexicon("attribution")
+    speech = set(lex["speech_verbs"])
+    for gov in _governors(trigger):
+        if gov.pos_ not in {"VERB", "AUX"} or _lemma(gov) not in speech:
+            continue
+        step = _path_to(gov, trigger)[-1]
+        if _lemma(gov) in lex["expressive_verbs"] and step == trigger and step.dep_ == "dobj":
+            continue  # "expressed support for X" states the fact itself, it reports nothing
+        if gov.tag_ == "VBN" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in gov.children) and \
+                not any(c.dep_ == "agent" for c in gov.children):
+            continue  # "it was reported that": a hedge, with no one to attribute it to
+        subject = _subject_of(gov)
+        if subject is None:
+            continue
+        label = _speaker_label(subject, _inside_quote(gov, sent, context), context)
+        if label:
+            return label, gov.text
+    return None, None
+
+
+def _according_to(trigger: Token, sent: Span) -> tuple[str | None, str | None]:
+    chain_and_governors = set(_clause_chain(trigger)) | set(_governors(trigger))
+    lex = _lexicon("attribution")
+    for tok in sent:
+        if tok.lower_ != "according":
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if obj is None:
+            continue
+        attached = tok.head
+        if not (attached in chain_and_governors or attached.dep_ == "ROOT" or attached.is_ancestor(trigger)):
+            continue
+        if _lemma(obj) in lex["source_nouns"] or obj.lower_ in lex["source_nouns"]:
+            label = _source_of(obj)
+        else:
+            label = _noun_phrase(obj)
+        if label and label.lower() not in lex["anonymous_sources"]:
+            return label, "according to"
+    return None, None
+
+
+def _view_of(trigger: Token) -> tuple[str | None, str | None]:
+    """ "in X's words", "in the view of X", "X had the sense that ..." governing the trigger."""
+    lex = _lexicon("attribution")
+    for gov in [trigger] + list(trigger.ancestors):
+        for child in gov.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                for noun in child.children:
+                    if noun.dep_ == "pobj" and (_lemma(noun) in lex["view_nouns"] or noun.lower_ in lex["view_nouns"]):
+                        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+                        label = _noun_phrase(owner) if owner is not None else _source_of(noun)
+                        if label:
+                            return label, f"in {noun.text}"
+        if gov.pos_ == "NOUN" and _lemma(gov) in lex["source_nouns"] and gov.is_ancestor(trigger) and \
+                gov.lower_ in {"sense", "impression", "view", "opinion", "belief"}:
+            owner = next((c for c in gov.children if c.dep_ == "poss"), None)
+            if owner is None and gov.head.pos_ in {"VERB", "AUX"}:
+                owner = _subject_of(gov.head)
+            if owner is not None and owner.lower_ not in {"it", "one"}:
+                label = _noun_phrase(owner)
+                if label:
+                    return label, gov.text
+    return None, None
+
+
+# --------------------------------------------------------------------------- context
+
+def _is_heading(sent: Span) -> bool:
+    return len(sent) <= 40 and not any(t.tag_ in FINITE_VERB_TAGS for t in sent)
+
+
+def _sentence_speaker(sent: Span, context: "FactualityContext") -> str | None:
+    """The speaker a sentence names with a speech verb of its own ("Kim Il Sung stated ...")."""
+    speech = set(_lexicon("attribution")["speech_verbs"])
+    for tok in sent:
+        if tok.pos_ not in {"VERB", "AUX"} or _lemma(tok) not in speech:
+            continue
+        subject = _subject_of(tok)
+        if subject is None:
+            continue
+        ent = _entity_at(subject)
+        if ent is not None and ent.label_ in {"Person", "PERSON", "Organization", "ORG", "State", "GPE"}:
+            return _clean_label(ent.text, keep_titles=ent.label_ not in {"Person", "PERSON"})
+        if subject.lower_ in {"he", "she"}:
+            return context.speaker
+    return None
+
+
+def _last_person(sent: Span) -> str | None:
+    people = [e for e in sent.ents if e.label_ in {"Person", "PERSON"} and e.root.dep_ in {"nsubj", "nsubjpass"}]
+    return _clean_label(people[-1].text) if people else None
+
+
 @dataclass(frozen=True)
 class FactualityContext:
-    """The speaker of reported speech carried across the sentences of a paragraph/section."""
+    """The speaker of reported speech and the paragraph's cautions, carried sentence by sentence.
 
-    speaker: str | None = None
-    paragraph_start: int = 0
+    Use the context advanced up to the sentence *before* the one being assessed.
+    """
+
+    speaker: str | None = None  # the last named speaker (or subject person): what "he stated" means
+    report_mode: bool = False  # inside an archival record: report sentences keep the speaker
+    quote_open: bool = False  # the next sentence starts inside an open quotation
+    quote_speaker: str | None = None
+    caution: bool = False  # a paragraph-level caution == in force
+    previous_end: int | None = None
+    carry: bool = False  # the last sentence reported speech, so the next may continue it
+
+    @classmethod
+    def for_document(cls, genre: str = "other") -> "FactualityContext":
+        return cls(report_mode=genre == "archival")
 
     def advance(self, sent: Span) -> "FactualityContext":
-        raise NotImplementedError
+        lex = _lexicon("attribution")
+        text = sent.text.strip()
+        gap = sent.doc.text[self.previous_end:sent.start_char] if self.previous_end is not None else "\n\n"
+        new_paragraph = gap.count("\n") >= 2
+        state = self
+        if new_paragraph:
+            state = replace(state, caution=False)
+        if _is_heading(sent):
+            report = state.report_mode or bool(re.match(lex["report_headings"], text, re.IGNORECASE))
+            return replace(state, speaker=None, report_mode=report, quote_open=False, quote_speaker=None,
+                           carry=False, previous_end=sent.end_char)
+        named = _sentence_speaker(sent, state)
+        narrator = bool(re.match(lex["narrator_markers"], text, re.IGNORECASE))
+        speaker = named or _last_person(sent) or state.speaker
+        carry = bool(named) or (state.carry and not narrator and state.report_mode)
+        opens = sum(text.count(q) for q in OPEN_QUOTES) + text.count('"') // 2 + text.count('"') % 2
+        closes = sum(text.count(q) for q in CLOSE_QUOTES) + text.count('"') // 2
+        quote_open = (state.quote_open or opens > 0) and (opens - closes + (1 if state.quote_open else 0)) > 0
+        if text.startswith(tuple(OPEN_QUOTES)) and not state.quote_open:
+            quote_open = opens > closes
+        quote_speaker = (named or state.quote_speaker or state.speaker) if quote_open else None
+        caution = state.caution or any(p.search(sent.text) for p in _compiled("hedging", "caution_phrases"))
+        return replace(state, speaker=None if narrator else speaker, quote_open=quote_open,
+                       quote_speaker=quote_speaker, caution=caution, previous_end=sent.end_char,
+                       carry=carry and not narrator)
 
+
+# --------------------------------------------------------------------------- assess
 
 def assess(trigger: Token, sent: Span, context: FactualityContext | None = None) -> Factuality:
-    raise NotImplementedError
+    """Polarity, hedging and attribution of the fact whose trigger is ``trigger`` in ``sent``."""
+    negations = _negation_cues(trigger)
+    hedges = _hedge_cues(trigger, sent)
+    if context is not None and context.caution and not _starts_new_paragraph(sent, context):
+        hedges.append("caution (paragraph)")
+    if _next_sentence_cautions(sent) or any(p.search(sent.text) for p in _compiled("hedging", "caution_phrases")):
+        hedges.append("caution")
+    speaker, cue = _speech_attribution(trigger, sent, context)
+    if speaker is None:
+        speaker, cue = _view_of(trigger)
+    if speaker is None:
+        speaker, cue = _according_to(trigger, sent)
+    if speaker is None and context is not None:
+        narrator = bool(re.match(_lexicon("attribution")["narrator_markers"], sent.text.strip(), re.IGNORECASE))
+        if _inside_quote(trigger, sent, context) and (context.quote_speaker or context.speaker):
+            speaker, cue = context.quote_speaker or context.speaker, "quotation"
+        elif context.report_mode and context.carry and not narrator and not _starts_new_paragraph(sent, context):
+            speaker, cue = context.speaker, "reported speech"
+        elif context.report_mode and context.carry and not narrator and _continues_report(sent):
+            speaker, cue = context.speaker, "reported speech"
+    cues = tuple(negations + hedges + ([cue] if cue else []))
+    return Factuality(
+        polarity="negated" if len(negations) % 2 == 1 else "affirmed",
+        hedged=bool(hedges),
+        attributed_to=speaker,
+        cues=cues,
+    )
+
+
+def _starts_new_paragraph(sent: Span, context: FactualityContext) -> bool:
+    if context.previous_end is None:
+        return True
+    return sent.doc.text[context.previous_end:sent.start_char].count("\n") >= 2
+
+
+def _continues_report(sent: Span) -> bool:
+    """A new paragraph of a record that still reports the speaker ("He also said ...")."""
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return first is not None and first.lower_ in {"he", "she", "the", "this", "these", "our", "in", "as"}

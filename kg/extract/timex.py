@@ -13,7 +13,7 @@ Conventions (``year`` = single year or start of a period, ``end_year`` = end of 
     "the mid-1970s" ("mid1970s")             -> 1974 / 1976
     "the late 1970s"                         -> 1977 / 1979
     "by 1975", "until 1975", "by the time X withdrew in 1973" -> None / 1975 (time_for fills the
-        start from the year in force when it is earlier)
+        start from the year in force when it == earlier)
     "the following year", "that year"        -> relative: resolved by time_for from the context.
 Years outside 1000-2100 are ignored, and so are numbers that count things ("1500 troops"),
 amounts and page or document numbers.
@@ -133,7 +133,7 @@ def _counts_something(sent: Span, start: int, end: int) -> bool:
     # "1500 troops": a number modifying a plural count noun is a head count, but "the 1955
     # Conference" or "the 1972 elections" name an event by its year
     head = tok.head
-    if tok.dep_ in {"nummod", "quantmod"} and head is not tok and head.tag_ == "NNS" \
+    if tok.dep_ in {"nummod", "quantmod"} and head != tok and head.tag_ == "NNS" \
             and head.lower_ not in lex["time_nouns"]:
         return True
     return False
@@ -228,7 +228,7 @@ class TimeContext:
     Carry rules, most specific first: (1) the last explicit time of the previous sentence(s)
     of the same paragraph, only when the sentence continues that narrative (opens with "Then",
     "That year", a pronoun ...); (2) the time of the last heading, dateline or table row;
-    (3) the document's own date, only for genres whose date is the time of what they report
+    (3) the document's own date, only for genres whose date == the time of what they report
     (archival records, news) — a scholarly paper's publication year says nothing of its facts.
     """
 
@@ -307,7 +307,7 @@ def _root_of(sent: Span, time: TimeExpression) -> Token | None:
     ids = {t.i for t in tokens}
     # the token of the expression whose head lies outside it
     for t in tokens:
-        if t.head.i not in ids or t.head is t:
+        if t.head.i not in ids or t.head == t:
             return t
     return tokens[0]
 
