@@ -1,0 +1,127 @@
+"""The saved queries conflicts.rq, asof.rq and source-facts.rq over an Oxigraph store loaded from
+the fixture: they answer as kg.claims does, and their relation lists follow the rule data."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.claims import claim_key, conflicts, default_rules
+from kg.claims_compare import as_of
+from kg.graph import BuildInfo, statement_quads
+from kg.model import SourceDocument, SourceMetadata
+from kg.query import run_query, saved_query
+from kg.store import load_quads
+from kg.vocab import SYMMETRIC_RELATIONS
+from test_claims_fixture import (
+    BASE, GENRES, NAM, NORTH_KOREA, PAPER, POLEMIC, TELEGRAM, fixture_statements, statement,
+)
+
+QUERIES = Path(__file__).resolve().parent.parent / "kg" / "queries"
+
+
+def _load(folder: Path, statements) -> Path:
+    sources = [SourceDocument(id=sid, path=Path(sid), sha256="0" * 64, text="", original_text="",
+                              metadata=SourceMetadata(genre=genre)) for sid, genre in GENRES.items()]
+    store = folder / "store"
+    load_quads(store, statement_quads(statements, sources, BuildInfo("test", "none"), BASE))
+    return store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    return _load(tmp_path_factory.mktemp("claims-sparql"), fixture_statements())
+
+
+def _key(row: dict) -> tuple[str, str, str]:
+    subject, obj = row["subject"].rsplit("/", 1)[1], row["object"].rsplit("/", 1)[1]
+    if row["predicate"] in SYMMETRIC_RELATIONS and obj < subject:
+        subject, obj = obj, subject
+    return subject, row["predicate"], obj
+
+
+def test_conflicts_query_finds_what_claims_finds(store):
+    rows = run_query(store, "conflicts").as_dicts()
+    from_sparql = {(row["type"], _key(row), tuple(sorted((row["sourceA"], row["sourceB"])))) for row in rows}
+    from_python = {(c.type, c.key, c.sources) for c in conflicts(fixture_statements(), GENRES)}
+    assert from_sparql == from_python
+    assert len(rows) == len(from_sparql)  # one row per disagreeing pair, no mirrored duplicates
+    quantity = next(row for row in rows if row["type"] == "quantity")
+    assert (quantity["valueA"], quantity["valueB"]) == ("2000", "5000")
+    assert (quantity["genreA"], quantity["genreB"]) == ("scholarly", "archival")
+    assert "5000 Soviet soldiers" in quantity["sentenceB"]
+    polarity = next(row for row in rows if row["type"] == "polarity")
+    assert (polarity["valueA"], polarity["sourceA"], polarity["valueB"], polarity["sourceB"]) == (
+        "affirmed", PAPER, "negated", POLEMIC)
+
+
+def test_conflicts_query_filters_by_entity(store):
+    rows = run_query(store, "conflicts", params={"entity": "angola"}).as_dicts()
+    assert [(row["type"], row["predicate"]) for row in rows] == [("polarity", "providedAid")]
+    by_alias = run_query(store, "conflicts", params={"entity": "Kim Il-sung"}).as_dicts()
+    assert [row["predicate"] for row in by_alias] == ["leaderOf"]
+
+
+def test_conflicts_query_sees_no_conflict_in_agreeing_sources(tmp_path):
+    agreeing = [s for s in fixture_statements() if s.predicate in ("visited",)] + [
+        s for s in fixture_statements() if s.object.key == "egypt" or s.subject.key == "egypt"]
+    assert run_query(_load(tmp_path, agreeing), "conflicts").rows == ()
+
+
+@pytest.mark.parametrize("year", [1950, 1961, 1975, 1995])
+def test_asof_query_answers_as_kg_asof_does(store, year):
+    rows = run_query(store, "asof", params={"year": year}).as_dicts()
+    assert {_key(row) for row in rows} == {h.key for h in as_of(fixture_statements(), year, GENRES)}
+    assert all(row["since"] <= year for row in rows)
+
+
+def test_asof_query_respects_ends_reported_by_other_sources(tmp_path):
+    stmts = [statement(NORTH_KOREA, "memberOf", NAM, PAPER, "joined", year=1976),
+             statement(NORTH_KOREA, "memberOf", NAM, TELEGRAM, "left", year=1976, end_year=1980)]
+    store = _load(tmp_path, stmts)
+    assert len(run_query(store, "asof", params={"year": 1978}).rows) == 2
+    assert run_query(store, "asof", params={"year": 1985}).rows == ()
+    assert as_of(stmts, 1985) == []
+
+
+def test_source_facts_lists_one_source_by_id_or_file_name(store):
+    by_id = run_query(store, "source-facts", params={"source": TELEGRAM}).as_dicts()
+    by_name = run_query(store, "source-facts", params={"source": "telegram 1975.txt"}).as_dicts()
+    expected = [s for s in fixture_statements() if s.evidence.source_id == TELEGRAM]
+    assert by_id == by_name
+    assert len(by_id) == len(expected)
+    assert {row["genre"] for row in by_id} == {"archival"}
+    assert {(_key(row), row["polarity"], row["hedged"]) for row in by_id} == {
+        (claim_key(s), s.qualifiers.polarity, s.qualifiers.hedged) for s in expected}
+    assert run_query(store, "source-facts", params={"source": "unknown.txt"}).rows == ()
+
+
+def test_saved_queries_declare_their_parameters():
+    assert [p.name for p in saved_query("asof").params] == ["year"]
+    assert [(p.name, p.required) for p in saved_query("source-facts").params] == [("source", True)]
+    assert [(p.name, p.required) for p in saved_query("conflicts").params] == [("entity", False)]
+
+
+# --- the queries' relation lists follow the rule data ---------------------------------------
+
+def _marked_lists(name: str) -> dict[str, set[str]]:
+    """Relation lists in a query, by the marker comment that ends their line."""
+    found: dict[str, set[str]] = {}
+    for line in (QUERIES / name).read_text(encoding="utf-8").splitlines():
+        marker = re.search(r"#\s*((?:time|as_of):\s*\w+|symmetric)\s*$", line)
+        if marker:
+            label = re.sub(r"\s+", " ", marker.group(1))
+            found.setdefault(label, set()).update(re.findall(r"kg:(\w+)", line.split("#")[0]))
+    return found
+
+
+def test_query_relation_lists_match_claims_rules_and_the_ontology():
+    rules = default_rules().relations
+    by_time = {t: {n for n, r in rules.items() if r.time == t} for t in ("once", "once_per_name", "period")}
+    by_as_of = {a: {n for n, r in rules.items() if r.as_of == a} for a in ("holds", "done")}
+    conflicts_lists = _marked_lists("conflicts.rq")
+    assert conflicts_lists == {"time: once": by_time["once"], "time: once_per_name": by_time["once_per_name"],
+                               "time: period": by_time["period"], "symmetric": set(SYMMETRIC_RELATIONS)}
+    assert _marked_lists("asof.rq") == {"as_of: holds": by_as_of["holds"], "as_of: done": by_as_of["done"],
+                                        "symmetric": set(SYMMETRIC_RELATIONS)}
