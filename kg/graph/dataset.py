@@ -57,8 +57,8 @@ PROV_ENDED_AT_TIME = _node(PROV_NAMESPACE + "endedAtTime")
 DCT_IDENTIFIER, DCT_TITLE, DCT_CREATOR, DCT_DATE, DCT_FORMAT, DCT_LANGUAGE = (
     _node(DCTERMS_NAMESPACE + p) for p in ("identifier", "title", "creator", "date", "format", "language")
 )
-XSD_GYEAR, XSD_DATE, XSD_DATETIME, XSD_DECIMAL, XSD_BOOLEAN, XSD_NON_NEGATIVE_INTEGER = (
-    _node(XSD_NAMESPACE + t) for t in ("gYear", "date", "dateTime", "decimal", "boolean", "nonNegativeInteger")
+XSD_GYEAR, XSD_DATE, XSD_DATETIME, XSD_DECIMAL, XSD_BOOLEAN, XSD_INTEGER = (
+    _node(XSD_NAMESPACE + t) for t in ("gYear", "date", "dateTime", "decimal", "boolean", "integer")
 )
 _K = {name: _node(KG[name]) for name in (
     "Entity", "Source", "Evidence", "Statement", "Build", "Affirmed", "Negated", "isoCode", "source",
@@ -147,8 +147,10 @@ def _confidence_literal(confidence: float) -> Literal:
     return decimal_literal(f"{min(max(confidence, 0.0), 1.0):.3f}", "Confidence")
 
 
-def _non_negative(value: int) -> Literal:
-    return Literal(str(int(value)), datatype=XSD_NON_NEGATIVE_INTEGER)
+def _offset(value: int) -> Literal:
+    # xsd:integer, not xsd:nonNegativeInteger: Oxigraph stores the latter as xsd:integer, and the
+    # files and the store must hold the same literals (the value is in the ontology's range either way)
+    return Literal(str(int(value)), datatype=XSD_INTEGER)
 
 
 def _date_literal(date: str) -> Literal:
@@ -280,8 +282,8 @@ def _evidence_quads(statement: Statement, node: NamedNode, source: NamedNode, gr
                             "char_start must be >= 0 and <= char_end.")
     return [Quad(node, RDF_TYPE, _K["Evidence"], graph),
             Quad(node, _K["source"], source, graph),
-            Quad(node, _K["charStart"], _non_negative(ev.char_start), graph),
-            Quad(node, _K["charEnd"], _non_negative(ev.char_end), graph),
+            Quad(node, _K["charStart"], _offset(ev.char_start), graph),
+            Quad(node, _K["charEnd"], _offset(ev.char_end), graph),
             Quad(node, _K["sentence"], _string(ev.sentence), graph),
             Quad(node, _K["rule"], _string(ev.rule), graph)]
 

@@ -1,0 +1,49 @@
+"""The embedded store: bulk load, swap-in replacement, read-only opening."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import OutputMissingError
+from kg.store import load_quads, open_store, store_exists
+
+from test_graph_fixtures import sample_quads
+
+
+def test_load_then_read_only(tmp_path):
+    quads = sample_quads()
+    path = tmp_path / "out" / "store"
+    assert load_quads(path, quads) == len(set(quads))
+    assert store_exists(path)
+    store = open_store(path, read_only=True)
+    assert set(store) == set(quads)
+    with pytest.raises((OSError, RuntimeError)):
+        store.add(quads[0])  # read-only really is read-only
+
+
+def test_reload_replaces_the_whole_content_and_leaves_no_staging(tmp_path):
+    path = tmp_path / "store"
+    load_quads(path, sample_quads())
+    only = [ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.Literal("x"))]
+    assert load_quads(path, only) == 1
+    assert list(open_store(path, read_only=True)) == only
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_failed_load_keeps_the_old_store(tmp_path):
+    path = tmp_path / "store"
+    load_quads(path, sample_quads())
+
+    def quads_then_failure():
+        yield sample_quads()[0]
+        raise RuntimeError("extraction crashed mid-stream")
+
+    with pytest.raises(RuntimeError):
+        load_quads(path, quads_then_failure())
+    assert len(open_store(path, read_only=True)) == len(set(sample_quads()))
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    with pytest.raises(OutputMissingError) as info:
+        open_store(tmp_path / "nothing", read_only=True)
+    assert info.value.code == "E500" and "kg build" in str(info.value)
