@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import DefaultGraph, Quad, Store
 
 from .errors import ExportError, OutputMissingError
 
@@ -82,3 +82,15 @@ def load_quads(store_path: Path, quads: Iterable[Quad]) -> int:
         raise ExportError(f"Cannot write the graph store at {store_path}: {exc}.",
                           "Check the disk has space and no other process has the store open.") from exc
     return count
+
+
+def _quad_order(quad: Quad) -> tuple:
+    # default graph (entities, sources, build) first, then each source's graph, subjects grouped
+    return (not isinstance(quad.graph_name, DefaultGraph), str(quad.graph_name), str(quad.subject),
+            str(quad.predicate), str(quad.object))
+
+
+def read_quads(store_path: Path) -> list[Quad]:
+    """Every quad of the store at ``store_path``, in a fixed order (for exports that must be stable)."""
+    store = open_store(Path(store_path), read_only=True)
+    return sorted(store, key=_quad_order)

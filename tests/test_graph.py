@@ -289,3 +289,9 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
 def test_unknown_format_is_refused(quads, tmp_path):
     with pytest.raises(ExportError):
         write_outputs(quads, tmp_path, formats=("rdfxml-please",))
+
+
+def test_default_prefixes_follow_the_configured_base_iri(quads, tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_BASE_IRI", BASE)
+    text = write_turtle(quads, tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    assert f"@prefix entity: <{BASE}entity/> ." in text and "entity:north-korea" in text

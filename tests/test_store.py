@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import OutputMissingError
-from kg.store import load_quads, open_store, store_exists
+from kg.store import load_quads, open_store, read_quads, store_exists
 
 from test_graph_fixtures import sample_quads
 
@@ -47,3 +47,13 @@ def test_missing_store_is_a_clear_error(tmp_path):
     with pytest.raises(OutputMissingError) as info:
         open_store(tmp_path / "nothing", read_only=True)
     assert info.value.code == "E500" and "kg build" in str(info.value)
+
+
+def test_read_quads_gives_everything_in_a_fixed_order(tmp_path):
+    path = tmp_path / "store"
+    load_quads(path, sample_quads())
+    first = read_quads(path)
+    assert set(first) == set(sample_quads())
+    assert isinstance(first[0].graph_name, ox.DefaultGraph)
+    load_quads(path, list(reversed(sample_quads())))
+    assert read_quads(path) == first

@@ -16,7 +16,9 @@ from typing import IO
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
 from ..errors import ExportError
+from ..settings import Settings
 from ..vocab import PREFIXES
+from .dataset import data_prefixes
 
 # file suffix -> (format, whether the format keeps named graphs)
 FORMATS: dict[str, tuple[RdfFormat, bool]] = {
@@ -55,9 +57,9 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
 
 
 def _prefixes(extra: Mapping[str, str] | None) -> dict[str, str]:
+    """Ontology prefixes plus ``extra``; without ``extra``, the data prefixes of the configured base IRI."""
     merged = dict(PREFIXES)
-    if extra:
-        merged.update(extra)
+    merged.update(extra if extra is not None else data_prefixes(Settings().base_iri))
     return dict(sorted(merged.items()))
 
 
