@@ -32,6 +32,8 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from .timex import paragraph_break
+
 LEXICONS = Path(__file__).parent / "lexicons"
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 # links that keep a word inside the clause of the word it hangs on
@@ -41,6 +43,9 @@ NOMINAL_LINKS = {"dobj", "pobj", "prep", "pcomp", "attr", "acomp", "oprd", "dati
 COMPLEMENT_LINKS = {"xcomp", "ccomp", "pcomp", "acl", "dobj", "pobj", "prep", "attr", "oprd", "dep", "parataxis"}
 FINITE_VERB_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 OPEN_QUOTES, CLOSE_QUOTES = "“‘«", "”’»"
+CAUTION_SENTENCES = 3
+# prepositions that introduce what is said ("spoke of", "referred to"), beyond of/about/on
+REPORTED_PREPS = {"refer": {"to"}, "point": {"to", "out"}, "allude": {"to"}, "inform": {"of", "about", "on"}}
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ def _in_complement(trigger: Token, governor: Token) -> bool:
     if governor == trigger or not governor.is_ancestor(trigger):
         return False
     step = _path_to(governor, trigger)[-1]
-    if step.dep_ in SUBJECT_DEPS or step.dep_ in {"advcl", "mark", "cc", "punct"}:
+    if step.dep_ in SUBJECT_DEPS or step.dep_ in {"advcl", "mark", "cc", "punct", "conj"}:
         return False
     if step.dep_ == "prep" and step.lower_ == "according":
         return False
@@ -149,6 +154,13 @@ def _negation_cues(trigger: Token) -> list[str]:
         particles = lex["negative_phrasal_governors"].get(lemma, [])
         if any(c.dep_ == "prt" and c.lower_ in particles for c in tok.children):
             cues.append(f"{tok.text} {particles[0]}")
+    # "rejected the proposal that ...", "denied that ...": a refusal whose content is the fact
+    for gov in _governors(trigger):
+        if gov in chain or gov.pos_ not in {"VERB", "AUX"}:
+            continue
+        if _lemma(gov) in {"reject", "deny", "refuse", "decline", "rebuff", "veto"}:
+            cues.append(gov.text)
+            break
     # "offered to send troops, but was turned down": a request its own clause reports refused
     top = chain[-1]
     if _lemma(top) in lex["request_verbs"] and top != trigger:
@@ -317,6 +329,9 @@ def _speech_attribution(trigger: Token, sent: Span, context) -> tuple[str | None
         if gov.pos_ not in {"VERB", "AUX"} or _lemma(gov) not in speech:
             continue
         step = _path_to(gov, trigger)[-1]
+        if step.dep_ in {"dative", "npadvmod", "advmod"} or (step.dep_ == "prep" and step.lower_ not in REPORTED_PREPS.get(
+                _lemma(gov), {"of", "about", "on"})):
+            continue  # the addressee or circumstances of the speech, not what it says
         if _lemma(gov) in lex["expressive_verbs"] and step == trigger and step.dep_ == "dobj":
             continue  # "expressed support for X" states the fact itself, it reports nothing
         if gov.tag_ == "VBN" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in gov.children) and \
@@ -416,7 +431,7 @@ class FactualityContext:
     report_mode: bool = False  # inside an archival record: report sentences keep the speaker
     quote_open: bool = False  # the next sentence starts inside an open quotation
     quote_speaker: str | None = None
-    caution: bool = False  # a paragraph-level caution == in force
+    caution: int = 0  # how many more sentences of the paragraph a caution cue still hedges
     previous_end: int | None = None
     carry: bool = False  # the last sentence reported speech, so the next may continue it
 
@@ -427,11 +442,10 @@ class FactualityContext:
     def advance(self, sent: Span) -> "FactualityContext":
         lex = _lexicon("attribution")
         text = sent.text.strip()
-        gap = sent.doc.text[self.previous_end:sent.start_char] if self.previous_end is not None else "\n\n"
-        new_paragraph = gap.count("\n") >= 2
+        new_paragraph = self.previous_end is None or paragraph_break(sent.doc, self.previous_end, sent.start_char)
         state = self
         if new_paragraph:
-            state = replace(state, caution=False)
+            state = replace(state, caution=0)
         if _is_heading(sent):
             report = state.report_mode or bool(re.match(lex["report_headings"], text, re.IGNORECASE))
             return replace(state, speaker=None, report_mode=report, quote_open=False, quote_speaker=None,
@@ -439,14 +453,21 @@ class FactualityContext:
         named = _sentence_speaker(sent, state)
         narrator = bool(re.match(lex["narrator_markers"], text, re.IGNORECASE))
         speaker = named or _last_person(sent) or state.speaker
-        carry = bool(named) or (state.carry and not narrator and state.report_mode)
+        # a named person doing something other than speaking is narrated, not reported speech
+        acts = any(t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and _entity_at(t) is not None and
+                   _entity_at(t).label_ in {"Person", "PERSON"} for t in sent) and not named
+        carry = bool(named) or (state.carry and not narrator and state.report_mode and not acts)
         opens = sum(text.count(q) for q in OPEN_QUOTES) + text.count('"') // 2 + text.count('"') % 2
         closes = sum(text.count(q) for q in CLOSE_QUOTES) + text.count('"') // 2
         quote_open = (state.quote_open or opens > 0) and (opens - closes + (1 if state.quote_open else 0)) > 0
         if text.startswith(tuple(OPEN_QUOTES)) and not state.quote_open:
             quote_open = opens > closes
         quote_speaker = (named or state.quote_speaker or state.speaker) if quote_open else None
-        caution = state.caution or any(p.search(sent.text) for p in _compiled("hedging", "caution_phrases"))
+        # a caution about "the figures" covers the few sentences that give them, not the chapter
+        if any(p.search(sent.text) for p in _compiled("hedging", "caution_phrases")):
+            caution = CAUTION_SENTENCES
+        else:
+            caution = max(0, state.caution - 1)
         return replace(state, speaker=None if narrator else speaker, quote_open=quote_open,
                        quote_speaker=quote_speaker, caution=caution, previous_end=sent.end_char,
                        carry=carry and not narrator)
@@ -471,9 +492,11 @@ def assess(trigger: Token, sent: Span, context: FactualityContext | None = None)
         narrator = bool(re.match(_lexicon("attribution")["narrator_markers"], sent.text.strip(), re.IGNORECASE))
         if _inside_quote(trigger, sent, context) and (context.quote_speaker or context.speaker):
             speaker, cue = context.quote_speaker or context.speaker, "quotation"
-        elif context.report_mode and context.carry and not narrator and not _starts_new_paragraph(sent, context):
+        elif context.report_mode and context.carry and not narrator and not _narrated_action(sent) \
+                and not _starts_new_paragraph(sent, context):
             speaker, cue = context.speaker, "reported speech"
-        elif context.report_mode and context.carry and not narrator and _continues_report(sent):
+        elif context.report_mode and context.carry and not narrator and not _narrated_action(sent) \
+                and _continues_report(sent):
             speaker, cue = context.speaker, "reported speech"
     cues = tuple(negations + hedges + ([cue] if cue else []))
     return Factuality(
@@ -487,10 +510,22 @@ def assess(trigger: Token, sent: Span, context: FactualityContext | None = None)
 def _starts_new_paragraph(sent: Span, context: FactualityContext) -> bool:
     if context.previous_end is None:
         return True
-    return sent.doc.text[context.previous_end:sent.start_char].count("\n") >= 2
+    return paragraph_break(sent.doc, context.previous_end, sent.start_char)
 
 
 def _continues_report(sent: Span) -> bool:
     """A new paragraph of a record that still reports the speaker ("He also said ...")."""
     first = next((t for t in sent if not t.is_punct and not t.is_space), None)
     return first is not None and first.lower_ in {"he", "she", "the", "this", "these", "our", "in", "as"}
+
+
+def _narrated_action(sent: Span) -> bool:
+    """ "Cuban Ambassador Vigoa asked a few questions": a named person's own act, told by the
+    narrator (a speech verb would have named a new speaker instead)."""
+    speech = set(_lexicon("attribution")["speech_verbs"])
+    for tok in sent:
+        if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and _lemma(tok.head) not in speech:
+            ent = _entity_at(tok)
+            if ent is not None and ent.label_ in {"Person", "PERSON"}:
+                return True
+    return False

@@ -13,7 +13,7 @@ Conventions (``year`` = single year or start of a period, ``end_year`` = end of 
     "the mid-1970s" ("mid1970s")             -> 1974 / 1976
     "the late 1970s"                         -> 1977 / 1979
     "by 1975", "until 1975", "by the time X withdrew in 1973" -> None / 1975 (time_for fills the
-        start from the year in force when it == earlier)
+        start from the year in force when it is earlier)
     "the following year", "that year"        -> relative: resolved by time_for from the context.
 Years outside 1000-2100 are ignored, and so are numbers that count things ("1500 troops"),
 amounts and page or document numbers.
@@ -208,11 +208,27 @@ def _is_heading(sent: Span) -> bool:
     return not any(t.tag_ in FINITE_VERB_TAGS for t in sent)
 
 
+def _lines_are_paragraphs(doc) -> bool:
+    """Whether the text has one paragraph per line (cleaned text) rather than wrapped lines."""
+    cached = doc.user_data.get("kg_lines_are_paragraphs")
+    if cached is None:
+        lines = [line for line in doc.text.split("\n") if line.strip()]
+        cached = bool(lines) and sum(len(line) for line in lines) / len(lines) > 150
+        doc.user_data["kg_lines_are_paragraphs"] = cached
+    return cached
+
+
+def paragraph_break(doc, start: int, end: int) -> bool:
+    """Whether the text between two sentences (``doc.text[start:end]``) ends a paragraph: a
+    blank line, or any line break when the text keeps one paragraph per line."""
+    gap = doc.text[start:end] if start <= end else ""
+    return gap.count("\n") >= 2 or ("\n" in gap and _lines_are_paragraphs(doc))
+
+
 def _starts_paragraph(sent: Span, previous_end: int | None) -> bool:
     if previous_end is None:
         return True
-    gap = sent.doc.text[previous_end:sent.start_char] if previous_end <= sent.start_char else ""
-    return gap.count("\n") >= 2
+    return paragraph_break(sent.doc, previous_end, sent.start_char)
 
 
 def _continues_narrative(sent: Span) -> bool:
@@ -228,7 +244,7 @@ class TimeContext:
     Carry rules, most specific first: (1) the last explicit time of the previous sentence(s)
     of the same paragraph, only when the sentence continues that narrative (opens with "Then",
     "That year", a pronoun ...); (2) the time of the last heading, dateline or table row;
-    (3) the document's own date, only for genres whose date == the time of what they report
+    (3) the document's own date, only for genres whose date is the time of what they report
     (archival records, news) — a scholarly paper's publication year says nothing of its facts.
     """
 
