@@ -96,6 +96,9 @@ def logical_objects(verb: Token, lex: ArgumentLexicon) -> list[Token]:
 def nominal_agents(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Token]:
     """The agent of a nominal trigger: "X's visit", "the Soviet invasion", "the visit by X"."""
     found = [c for c in noun.children if c.dep_ == "poss" and not _is_relative(c, lex)]
+    if found and all(c.pos_ == "PRON" for c in found):
+        # "X expanded its trade with Y": the possessive pronoun is the governing verb's subject
+        found = logical_subjects(noun.head, lex) if noun.dep_ in ("dobj", "nsubjpass") else []
     if not found:
         found = [c for c in noun.children
                  if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and c.i < noun.i]
@@ -211,7 +214,7 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
             spans += [index.of(c) for c in m.root.conjuncts if index.of(c) is not None]
         return spans
     if depth == 0 and token.lemma_.lower() in lex.group_nouns:
-        return [s for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+        return [s for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
                 for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)]
     return []
 

@@ -50,6 +50,10 @@ def normalise_space(text: str) -> str:
 
 def evidence_for(span_start: int, span_end: int, text: str, source: SourceDocument, segment_start: int,
                  rule_id: str) -> Evidence:
+    # sentences may carry the whitespace tokens around them (newlines of the layout)
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    span_start, span_end = span_start + lead, max(span_start + lead, span_end - trail)
     start, end = source.offset_map.span_to_original(segment_start + span_start, segment_start + span_end)
     return Evidence(source_id=source.id, char_start=start, char_end=end, sentence=normalise_space(text), rule=rule_id)
 
