@@ -8,6 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..model import Extraction, SourceDocument
+from .pipeline import load_pipeline
 from .relations import ExtractionContext, extract_relations
 
 
@@ -22,4 +23,4 @@ def extract_doc(doc: Doc, source: SourceDocument, segment_start: int = 0,
     return extract_relations(doc, source, segment_start, context)
 
 
-__all__ = ["extract_doc", "ExtractionContext"]
+__all__ = ["extract_doc", "load_pipeline", "ExtractionContext"]
