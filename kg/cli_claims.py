@@ -123,13 +123,13 @@ def claims(out, fmt, types, predicates, entities, show_all):
     statements = [s for s in build.statements
                   if (not predicates or s.predicate in predicates) and wanted(s)]
     if show_all:
-        found = support(statements, build.genres)
-        click.echo({"table": claims_table, "csv": claims_csv}.get(fmt, lambda x: safe_json(
-            [claim_record(c) for c in x]))(found).rstrip("\n"))
+        every = support(statements, build.genres)
+        text = {"table": claims_table, "csv": claims_csv}.get(fmt)
+        click.echo((text(every) if text else safe_json([claim_record(c) for c in every])).rstrip("\n"))
         return
     found = [c for c in conflicts(statements, build.genres) if not types or c.type in types]
-    click.echo({"table": conflicts_table, "csv": conflicts_csv}.get(fmt, lambda x: safe_json(
-        [conflict_record(c) for c in x]))(found).rstrip("\n"))
+    text = {"table": conflicts_table, "csv": conflicts_csv}.get(fmt)
+    click.echo((text(found) if text else safe_json([conflict_record(c) for c in found])).rstrip("\n"))
 
 
 def _entity_filter(entities: tuple[str, ...]) -> Callable[[Statement], bool]:

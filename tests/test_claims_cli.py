@@ -140,3 +140,10 @@ def test_genres_come_from_the_build_manifest(tmp_path):
     folder = write_build(tmp_path / "out", fixture_statements(), {**GENRES, PAPER: "news"})
     output = run(claims, "--out", folder, "--type", "polarity").output
     assert "paper.txt [news] asserts" in output
+
+
+def test_type_option_offers_every_conflict_type():
+    from kg.claims import CONFLICT_TYPES
+
+    option = next(p for p in claims.params if p.name == "types")
+    assert tuple(option.type.choices) == CONFLICT_TYPES
