@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
@@ -143,6 +144,7 @@ def decimal_literal(value: str | float | int, what: str) -> Literal:
     return Literal(text or "0", datatype=XSD_DECIMAL)
 
 
+@lru_cache(maxsize=1024)
 def _confidence_literal(confidence: float) -> Literal:
     return decimal_literal(f"{min(max(confidence, 0.0), 1.0):.3f}", "Confidence")
 
@@ -288,6 +290,13 @@ def _evidence_quads(statement: Statement, node: NamedNode, source: NamedNode, gr
             Quad(node, _K["rule"], _string(ev.rule), graph)]
 
 
+def _preferred(candidate: Statement, kept: Statement) -> bool:
+    """Of two statements with one IRI, the more confident; ties by content, so input order never matters."""
+    if candidate.confidence != kept.confidence:
+        return candidate.confidence > kept.confidence
+    return repr(candidate) < repr(kept)
+
+
 def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDocument], build: BuildInfo,
                     base_iri: str) -> list[Quad]:
     """The whole dataset of a build, as quads in a fixed order (see the module docstring).
@@ -302,11 +311,14 @@ def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDoc
 
     # identical facts (same IRI) collapse to one: keep the most confident, ties broken by content
     by_iri: dict[str, Statement] = {}
-    for statement in sorted(statements, key=lambda s: (-s.confidence, repr(s))):
+    for statement in statements:
         if statement.evidence.source_id not in sources_by_id:
             raise OntologyError(f"A statement cites source {statement.evidence.source_id!r}, which is not "
                                 "among the build's sources.", "Pass every source the statements come from.")
-        by_iri.setdefault(statement_iri(base_iri, statement), statement)
+        iri = statement_iri(base_iri, statement)
+        kept = by_iri.get(iri)
+        if kept is None or _preferred(statement, kept):
+            by_iri[iri] = statement
 
     variants: dict[str, list[Entity]] = defaultdict(list)
     for statement in by_iri.values():
