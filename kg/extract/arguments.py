@@ -110,18 +110,36 @@ def nominal_agents(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> lis
     return found
 
 
+def _stance_prefixed(token: Token, lex: ArgumentLexicon) -> bool:
+    """"pro-American", "anti-Soviet": the modifier names a stance, not a belonging."""
+    head = token.text.lower().split("-", 1)
+    if len(head) == 2 and head[0] in lex.stance_prefixes:
+        return True
+    return token.i > 0 and token.nbor(-1).lower_ == "-" and token.i > 1 and token.nbor(-2).lower_ in lex.stance_prefixes
+
+
+def _person_between(a: int, b: int, index: EntityIndex, skip: Span | None) -> bool:
+    lo, hi = sorted((a, b))
+    for i in range(lo + 1, hi):
+        span = index.of(index.doc[i])
+        if span is not None and span.label_ == "Person" and span != skip:
+            return True
+    return False
+
+
 def role_holders(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Token]:
     """The state/body a role noun belongs to: "X's ambassador", "the GDR ambassador", "leader of X"."""
     found = [c for c in noun.children if c.dep_ == "poss"]
     found += [c for c in noun.children
-              if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and index.of(c) != index.of(noun)]
+              if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and index.of(c) != index.of(noun)
+              and not _stance_prefixed(c, lex)]
     found += [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for")
               for g in c.children if g.dep_ == "pobj"]
     if not found and noun.dep_ == "compound":
         # "Indonesia's President Sukarno": the possessor hangs on the name, not on the title
         bearer = noun.head
         found = [c for c in bearer.children if c is not noun and c.dep_ in ("poss", "compound", "amod", "nmod")
-                 and index.of(c) is not None and index.of(c) != index.of(bearer)]
+                 and index.of(c) is not None and index.of(c) != index.of(bearer) and not _stance_prefixed(c, lex)]
     return found
 
 
@@ -133,9 +151,10 @@ def role_bearers(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[
     found: list[Token] = []
     if noun.dep_ == "compound" and index.of(noun.head) is not None:
         found.append(noun.head)
-    if noun.dep_ == "appos":
+    # an apposition with another person between it and the title is a misparsed list
+    if noun.dep_ == "appos" and not _person_between(noun.head.i, noun.i, index, index.of(noun.head)):
         found.append(noun.head)
-    found += [c for c in noun.children if c.dep_ == "appos"]
+    found += [c for c in noun.children if c.dep_ == "appos" and not _person_between(noun.i, c.i, index, index.of(c))]
     if noun.dep_ == "attr" and noun.head.lemma_.lower() in lex.copulas:
         found += logical_subjects(noun.head, lex)
     if noun.dep_ in ("pobj",) and noun.head.lower_ == "as" and noun.head.head.pos_ in ("VERB", "AUX"):
@@ -205,7 +224,11 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
     own = index.of(token)
     if own is not None:
         return [own]
-    mods = [index.of(c) for c in token.children if c.dep_ in lex.entity_modifier_deps and index.of(c) is not None]
+    if token.lemma_.lower() not in lex.group_nouns:
+        # "Sukarno's daughter", "the American effort": a modifier names someone else
+        return []
+    mods = [index.of(c) for c in token.children if c.dep_ in lex.entity_modifier_deps and index.of(c) is not None
+            and not _stance_prefixed(c, lex)]
     if mods:
         spans: list[Span] = []
         for m in mods:
@@ -213,7 +236,7 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
             # "the Soviet and Chinese governments": coordinated modifiers
             spans += [index.of(c) for c in m.root.conjuncts if index.of(c) is not None]
         return spans
-    if depth == 0 and token.lemma_.lower() in lex.group_nouns:
+    if depth == 0:
         return [s for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
                 for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)]
     return []

@@ -97,6 +97,7 @@ class ArgumentLexicon:
     copulas: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     entity_modifier_deps: frozenset[str] = frozenset()
+    stance_prefixes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
