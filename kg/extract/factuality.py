@@ -91,6 +91,8 @@ def _clause_chain(trigger: Token) -> list[Token]:
             break
         elif dep not in NOMINAL_LINKS | {"xcomp", "conj", "advmod", "ccomp"}:
             break
+        elif dep == "nsubj" and _lemma(head) == "be" and any(c.dep_ in {"acomp", "attr"} for c in head.children):
+            break  # "X's solidarity was not uncritical": the copula denies a property, not the fact
         chain.append(head)
         tok = head
     return chain
