@@ -137,7 +137,7 @@ def _counted_unit(head: Token) -> tuple[str, list[Token]]:
         elif child.dep_ in {"amod", "compound"} and child.lower_ in lex["kind_adjectives"]:
             kept.append(child)
     kept.sort(key=lambda t: t.i)
-    return " ".join(t.lower_ for t in kept), kept
+    return " ".join(t.text.lower() for t in kept), kept
 
 
 def _is_vague(group: list[Token], head: Token) -> bool:
