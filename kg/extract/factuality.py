@@ -139,7 +139,7 @@ def _negation_cues(trigger: Token) -> list[str]:
         for child in tok.children:
             if child in chain:
                 continue
-            low = child.lower_
+            low = child.text.lower()
             nxt = child.nbor(1).lower_ if child.i + 1 < len(child.doc) else ""
             if low in lex["negators"] and nxt not in skip_after.get(low, ()):
                 if child.dep_ in {"neg", "det", "advmod", "preconj", "cc"} and not (child.dep_ == "cc" and low != "nor"):
@@ -186,7 +186,7 @@ def _hedge_cues(trigger: Token, sent: Span) -> list[str]:
     scope = list(dict.fromkeys(chain + governors))
     for tok in scope:
         for child in tok.children:
-            low = child.lower_
+            low = child.text.lower()
             if child.dep_ in {"advmod", "npadvmod"} and low in lex["adverbs"]:
                 cues.append(child.text)
             elif child.dep_ == "aux" and low in lex["modals"]:

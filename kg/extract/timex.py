@@ -221,7 +221,10 @@ def _lines_are_paragraphs(doc) -> bool:
 def paragraph_break(doc, start: int, end: int) -> bool:
     """Whether the text between two sentences (``doc.text[start:end]``) ends a paragraph: a
     blank line, or any line break when the text keeps one paragraph per line."""
-    gap = doc.text[start:end] if start <= end else ""
+    text = doc.text
+    while start > 0 and text[start - 1].isspace():  # spaCy keeps trailing whitespace in a sentence
+        start -= 1
+    gap = text[start:end] if start <= end else ""
     return gap.count("\n") >= 2 or ("\n" in gap and _lines_are_paragraphs(doc))
 
 
