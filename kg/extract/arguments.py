@@ -185,6 +185,8 @@ def walk(path: tuple[Step, ...], trigger: Token, theme: Token | None, index: Ent
                 nxt += role_holders(tok, index, lex)
             elif step.macro == "BEARER":
                 nxt += role_bearers(tok, index, lex)
+            elif step.macro == "SELF":
+                nxt.append(tok)
             elif step.up:
                 if tok.head is not tok and (step.dep is None or tok.dep_ == step.dep):
                     nxt.append(tok.head)
@@ -224,6 +226,10 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
     own = index.of(token)
     if own is not None:
         return [own]
+    # "Sukarno's daughter Megawati": an apposition names the same referent
+    named = [index.of(c) for c in token.children if c.dep_ == "appos" and index.of(c) is not None]
+    if named:
+        return named
     if token.lemma_.lower() not in lex.group_nouns:
         # "Sukarno's daughter", "the American effort": a modifier names someone else
         return []
@@ -240,6 +246,26 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
         return [s for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
                 for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)]
     return []
+
+
+def antecedent(token: Token, lex: ArgumentLexicon) -> Token:
+    """What a relative pronoun stands for: "the country with which X established relations" ->
+    country; and when that noun only classifies the subject or complement of a copula ("Guinea had
+    been the first country with which ...", "the first government with whom ... was the FLN"), the
+    named side of the copula."""
+    if not _is_relative(token, lex) or token.tag_ == "WP$":
+        return token
+    clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
+    if clause is None or clause.head is clause:
+        return token
+    noun = clause.head
+    copula = noun.head
+    if copula.lemma_.lower() in lex.copulas and copula is not noun:
+        other = {"attr": ("nsubj",), "nsubj": ("attr",)}.get(noun.dep_, ())
+        named = [c for c in copula.children if c.dep_ in other]
+        if named:
+            return named[0]
+    return noun
 
 
 def coordinated(token: Token, index: EntityIndex) -> list[Token]:
@@ -282,8 +308,11 @@ def path_arguments(path: tuple[Step, ...], types: frozenset[str], trigger: Token
                    index: EntityIndex, lex: ArgumentLexicon, actor_for: ActorFor | None) -> list[Argument]:
     out: list[Argument] = []
     seen: set[tuple[int, int]] = set()
+    # a role noun has one bearer: "X, Y and Z, the president of W" is a misparse, not three presidents
+    expand = not (path and path[-1].macro in ("BEARER", "SELF"))
     for word in walk(path, trigger, theme, index, lex):
-        for member in coordinated(word, index):
+        word = antecedent(word, lex)
+        for member in (coordinated(word, index) if expand else [word]):
             for span in _spans_at(member, index, lex):
                 if (span.start, span.end) in seen:
                     continue

@@ -110,6 +110,15 @@ def _agreement_name(index: EntityIndex, theme: Token | None, objects: list[Argum
     return None
 
 
+def _denied_in_phrase(word: Token, lex) -> bool:
+    """"no diplomatic relations", "the lack of relations": the denial sits in the noun phrase,
+    outside the verb's scope that factuality looks at."""
+    if any(c.dep_ in ("det", "neg") and c.lower_ in lex.denying_determiners for c in word.children):
+        return True
+    head = word.head
+    return (word.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in lex.absence_nouns)
+
+
 def confidence_for(rule: Rule, trigger: Token, args: list[Argument], hedged: bool, by_distance: bool = True) -> float:
     """The rule's base confidence, lowered for weaker evidence.
 
@@ -170,7 +179,7 @@ def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: So
             return []
     time = support.time_for(trigger, sent, time_context)
     fact = support.assess(trigger, sent, fact_context)
-    polarity = fact.polarity
+    polarity = "negated" if fact.polarity == "negated" or _denied_in_phrase(theme or trigger, lex) else "affirmed"
     if rule.negated:
         polarity = "affirmed" if polarity == "negated" else "negated"
     year, end_year = (time.year, time.end_year) if time is not None else (None, None)

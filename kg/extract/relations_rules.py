@@ -21,7 +21,7 @@ from ..model import ENTITY_TYPES
 
 RULES_PACKAGE = "kg.extract.rules"
 ARGUMENTS_FILE = "arguments.json"
-MACROS = ("SUBJ", "OBJ", "NOMSUBJ", "HOLDER", "BEARER")
+MACROS = ("SUBJ", "OBJ", "NOMSUBJ", "HOLDER", "BEARER", "SELF")
 _STEP = re.compile(r"^(<)?([a-z]+)?(?::([^>\s]+))?$")
 _KNOWN_KEYS = {
     "id", "predicate", "trigger", "theme", "subject", "object", "pair", "kind", "kind_text",
@@ -98,6 +98,8 @@ class ArgumentLexicon:
     light_verbs: frozenset[str] = frozenset()
     entity_modifier_deps: frozenset[str] = frozenset()
     stance_prefixes: frozenset[str] = frozenset()
+    denying_determiners: frozenset[str] = frozenset()
+    absence_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
