@@ -5,7 +5,6 @@ folder, so a failed or interrupted build leaves the previous outputs as they wer
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -72,23 +71,19 @@ def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
 
 
 def read_sources(paths: Sequence[Path]) -> tuple[list[SourceDocument], list[SourceFailure]]:
-    from .ingest import discover, read_source
+    from .ingest import read_sources as ingest_sources
 
-    documents: list[SourceDocument] = []
-    failures: list[SourceFailure] = []
-    for item in discover([Path(p) for p in paths]):
-        try:
-            documents.append(read_source(item))
-        except SourceError as exc:
-            failures.append(SourceFailure(str(item.path), str(exc)))
-    return documents, failures
+    result = ingest_sources(paths)
+    failures = [SourceFailure(getattr(e, "path", "") or "", str(e)) for e in result.errors]
+    return list(result.documents), failures
 
 
 def extract_all(documents: Sequence[SourceDocument], settings: Settings, nlp=None,
                 progress: ProgressCallback | None = None) -> Iterator[Extraction]:
     """Parse every document with spaCy (streamed, batched, over ``settings.n_process`` processes)
     and yield the facts the rules find, in document order."""
-    from .extract import extract_doc, load_pipeline
+    from .extract import extract_doc
+    from .extract.pipeline import load_pipeline
 
     nlp = nlp or load_pipeline(settings)
     tasks = [(doc_index, start, end) for doc_index, d in enumerate(documents) for start, end in segments(d.text)]
@@ -104,15 +99,6 @@ def extract_all(documents: Sequence[SourceDocument], settings: Settings, nlp=Non
             progress("extract", done, len(tasks))
 
 
-def _fingerprint(documents: Sequence[SourceDocument], settings: Settings, versions: dict[str, str]) -> str:
-    h = hashlib.sha256()
-    for d in documents:
-        h.update(f"{d.id}\0{d.sha256}\n".encode())
-    h.update(json.dumps({"settings": {"model": settings.model, "min_confidence": settings.min_confidence,
-                                      "base_iri": settings.base_iri}, **versions}, sort_keys=True).encode())
-    return h.hexdigest()
-
-
 def kg_version() -> str:
     from . import __version__
 
@@ -126,8 +112,8 @@ def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "outpu
     Writes graph.ttl, graph.trig, statements.jsonl, graph.html, build.json and store/. Raises
     ``NoSourcesError`` when nothing could be read; with ``strict``, any unreadable source is fatal.
     """
-    from .extract import load_pipeline
-    from .graph import BuildInfo, statement_quads, write_nquads, write_trig, write_turtle
+    from .extract.pipeline import load_pipeline
+    from .graph import BuildInfo, statement_quads, write_trig, write_turtle
     from .jsonl import dumps_statements
     from .resolve import resolve
     from .store import load_quads
@@ -147,13 +133,9 @@ def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "outpu
                    if e.confidence >= settings.min_confidence]
     statements: list[Statement] = resolve(extractions)
 
-    versions = {"kg": kg_version(), "spacy_model": nlp.meta.get("name", settings.model),
-                "spacy_model_version": nlp.meta.get("version", "")}
-    model_name = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}"
-    info = BuildInfo(kg_version=versions["kg"], spacy_model=model_name,
-                     spacy_model_version=versions["spacy_model_version"],
-                     fingerprint=_fingerprint(documents, settings, versions),
-                     ended_at=os.environ.get("SOURCE_DATE_EPOCH"))
+    model_name = settings.model
+    info = BuildInfo.from_settings(kg_version(), settings, nlp.meta.get("version"))
+    versions = {"spacy_model_version": info.spacy_model_version or ""}
     quads = statement_quads(statements, documents, info, settings.base_iri)
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -163,9 +145,10 @@ def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "outpu
         write_trig(quads, staging / "graph.trig")
         (staging / "statements.jsonl").write_text(dumps_statements(statements, settings.base_iri), encoding="utf-8")
         if html:
-            from .views import write_view
+            from .views import ViewOptions, write_html
 
-            write_view(statements, staging / "graph.html", title="kg: " + ", ".join(d.id for d in documents))
+            write_html(statements, staging / "graph.html", ViewOptions(title="Knowledge graph of " + ", ".join(
+                d.metadata.title or d.id for d in documents[:3]) + (" …" if len(documents) > 3 else "")))
         load_quads(staging / "store", quads)
         seconds = time.perf_counter() - started
         result = BuildResult(
@@ -174,7 +157,8 @@ def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "outpu
             statements_by_predicate=dict(sorted(Counter(s.predicate for s in statements).items())),
             statements=len(statements), triples=len({(q.subject, q.predicate, q.object) for q in quads}),
             seconds=round(seconds, 2), spacy_model=model_name, spacy_model_version=versions["spacy_model_version"],
-            outputs={name: out_dir / name for name in (*OUTPUT_FILES, "store") if (staging / name).exists()},
+            outputs={name: out_dir / name for name in (*OUTPUT_FILES, "store")
+                     if (staging / name).exists() or name == "build.json"},
         )
         (staging / "build.json").write_text(_manifest(result, documents, settings), encoding="utf-8")
         _publish(staging, out_dir)

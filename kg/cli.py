@@ -26,6 +26,14 @@ class KGGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted: earlier outputs were left as they were.", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must still end in one clear line
+            if (ctx.obj or {}).get("verbose"):
+                raise
+            click.echo(f"Error: [E999] internal error: {type(exc).__name__}: {exc}. "
+                       "Run again with --verbose for the traceback, and report it.", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,7 +164,7 @@ def list_queries():
     from .query import list_saved_queries
 
     for q in list_saved_queries():
-        params = f"  (params: {', '.join(q.params)})" if q.params else ""
+        params = f"  (params: {', '.join(p.name for p in q.params)})" if q.params else ""
         click.echo(f"{q.name:<22}{q.title}{params}")
 
 
@@ -212,14 +220,22 @@ def stats(out, fmt):
     click.echo(format_result(preds, "table"))
 
 
-def _register_optional_commands() -> None:
-    from .cli_views import analyze, view
+def _register_commands() -> None:
+    # TODO(integration): drop the guard once kg.cli_views lands
+    try:
+        from .cli_views import analyze, view
+    except ModuleNotFoundError:
+        pass
+    else:
+        cli.add_command(view)
+        cli.add_command(analyze)
+    from .cli_claims import asof, claims, diff
 
-    cli.add_command(view)
-    cli.add_command(analyze)
+    for command in (claims, diff, asof):
+        cli.add_command(command)
 
 
-_register_optional_commands()
+_register_commands()
 
 
 def main() -> None:
