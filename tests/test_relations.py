@@ -241,3 +241,35 @@ def test_evidence_offsets_and_determinism(nlp):
 def test_keyed_arguments_are_more_confident_than_ner_only(nlp):
     keyed = one(nlp, "China provided military aid to Vietnam.", "providedAid", "china", "vietnam")
     assert 0.5 <= keyed.confidence <= 1.0
+
+
+def test_relative_pronoun_antecedent_across_copula(nlp):
+    text = "Chile had been the first country with which Cuba established diplomatic relations."
+    found = {frozenset((s, o)) for s, _, o in triples(nlp, text, "diplomaticRelations")}
+    assert found == {frozenset(("chile", "cuba"))}
+
+
+def test_no_relations_is_negated(nlp):
+    e = one(nlp, "Peru had no diplomatic relations with Cuba.", "diplomaticRelations", "peru", "cuba")
+    assert e.qualifiers.polarity == "negated"
+
+
+def test_apposition_names_the_referent_not_the_possessor(nlp):
+    found = triples(nlp, "Fidel Castro met Nyerere's envoy Ivan Petrov.", "met")
+    assert {frozenset((s, o)) for s, _, o in found} == {frozenset(("fidel-castro", "ivan-petrov"))}
+
+
+def test_person_of_state_does_not_spread_over_a_list(nlp):
+    text = "Observers met Castro of Cuba and Kaunda of Zambia."
+    found = triples(nlp, text, "leaderOf")
+    assert ("fidel-castro", "leaderOf", "cuba") in found
+    assert ("kenneth-kaunda", "leaderOf", "cuba") not in found
+
+
+def test_invitation_extended_by_someone_does_not_make_them_the_visitor(nlp):
+    text = "Castro accepted the invitation Nyerere extended to visit Tanzania."
+    assert ("julius-nyerere", "visited", "tanzania") not in triples(nlp, text)
+
+
+def test_stance_prefix_is_not_a_belonging(nlp):
+    assert not triples(nlp, "The pro-Soviet President Kaunda spoke.", "leaderOf") & {("kenneth-kaunda", "leaderOf", "soviet-union")}

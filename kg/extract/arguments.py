@@ -67,6 +67,8 @@ def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[T
     if found or hops >= _MAX_HOPS:
         return found
     head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp", "advcl") and _extends_invitation(head, lex):
+        return []  # "the invitation X extended to visit Y": the visitor is the invitee, not X
     if verb.dep_ in ("xcomp", "ccomp") and head is not verb:
         # "urged China to recognize X": the controller is the object of an object-control verb
         if head.lemma_.lower() in lex.object_control_verbs:
@@ -83,6 +85,12 @@ def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[T
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         return logical_subjects(head.head, lex, hops + 1)  # "X helped Y by sending troops"
     return found
+
+
+def _extends_invitation(verb: Token, lex: ArgumentLexicon) -> bool:
+    if verb.dep_ == "relcl" and verb.head.lemma_.lower() in lex.invitation_nouns:
+        return True
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in lex.invitation_nouns for c in verb.children)
 
 
 def logical_objects(verb: Token, lex: ArgumentLexicon) -> list[Token]:

@@ -100,6 +100,7 @@ class ArgumentLexicon:
     stance_prefixes: frozenset[str] = frozenset()
     denying_determiners: frozenset[str] = frozenset()
     absence_nouns: frozenset[str] = frozenset()
+    invitation_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
