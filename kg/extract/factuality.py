@@ -496,7 +496,8 @@ def assess(trigger: Token, sent: Span, context: FactualityContext | None = None)
             speaker, cue = context.quote_speaker or context.speaker, "quotation"
         elif context.report_mode and context.carry and not narrator and not _narrated_action(sent) \
                 and not _starts_new_paragraph(sent, context):
-            speaker, cue = context.speaker, "reported speech"
+            # a sentence naming its own speaker reports that speaker, not the previous one
+            speaker, cue = _sentence_speaker(sent, context) or context.speaker, "reported speech"
         elif context.report_mode and context.carry and not narrator and not _narrated_action(sent) \
                 and _continues_report(sent):
             speaker, cue = context.speaker, "reported speech"
