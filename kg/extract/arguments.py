@@ -88,8 +88,12 @@ def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[T
 
 
 def _extends_invitation(verb: Token, lex: ArgumentLexicon) -> bool:
-    if verb.dep_ == "relcl" and verb.head.lemma_.lower() in lex.invitation_nouns:
-        return True
+    if verb.dep_ == "relcl":
+        noun = verb.head
+        # the parser sometimes makes "invitation" a compound of the next word
+        if noun.lemma_.lower() in lex.invitation_nouns or any(
+                c.dep_ == "compound" and c.lemma_.lower() in lex.invitation_nouns for c in noun.children):
+            return True
     return any(c.dep_ == "dobj" and c.lemma_.lower() in lex.invitation_nouns for c in verb.children)
 
 
