@@ -273,3 +273,12 @@ def test_invitation_extended_by_someone_does_not_make_them_the_visitor(nlp):
 
 def test_stance_prefix_is_not_a_belonging(nlp):
     assert not triples(nlp, "The pro-Soviet President Kaunda spoke.", "leaderOf") & {("kenneth-kaunda", "leaderOf", "soviet-union")}
+
+
+def test_gapped_list_of_located_counts(nlp):
+    text = "Western sources reported the presence of 2,000 Cuban troops in Angola, 300 in Mozambique and 50 in Zambia."
+    found = {(e.object.key, e.qualifiers.quantity) for e in facts(nlp, text)
+             if e.predicate == "sentPersonnel" and e.subject.key == "cuba"}
+    assert ("angola", "2000") in found or ("angola", None) in found
+    assert {k for k, _ in found} >= {"angola", "mozambique"}
+    assert ("mozambique", "300") in found

@@ -6,14 +6,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Evidence, Extraction, Mention, Qualifiers, SourceDocument
 from . import relations_support as support
-from .arguments import ActorFor, Argument, EntityIndex, path_arguments, role_arguments
+from .arguments import ActorFor, Argument, EntityIndex, path_arguments, role_arguments, typed_argument
 from .relations_rules import CompiledRules, Rule, RuleSet, compile_rules, load_rules
 
 _SPACES = re.compile(r"\s+")
@@ -194,12 +194,49 @@ def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: So
         polarity=polarity, hedged=fact.hedged, attributed_to=fact.attributed_to,
     )
     evidence = evidence_for(sent.start_char, sent.end_char, sent.text, source, segment_start, rule.id)
-    return [
+    out = [
         Extraction(subject=mention_for(s, segment_start), predicate=rule.predicate, object=mention_for(o, segment_start),
                    qualifiers=qualifiers, confidence=confidence_for(rule, trigger, [s, o], fact.hedged),
                    evidence=evidence)
         for s, o in pairs
     ]
+    if quantity is not None and len(objects) == 1 and subjects:
+        for number, obj in _elliptical_counts(objects[0], sent, index, rule.object.types, actor_for):
+            value = support.quantity_for(number, sent)
+            q = replace(qualifiers, quantity=value.value if value is not None else _digits(number.text))
+            out += [Extraction(subject=mention_for(s, segment_start), predicate=rule.predicate,
+                               object=mention_for(obj, segment_start), qualifiers=q,
+                               confidence=round(confidence_for(rule, trigger, [s, obj], fact.hedged) - 0.05, 3),
+                               evidence=evidence)
+                    for s in subjects if not _same_entity(s, obj)]
+    return out
+
+
+def _digits(text: str) -> str | None:
+    digits = text.replace(",", "")
+    return digits if digits.replace(".", "", 1).isdigit() else None
+
+
+def _elliptical_counts(obj: Argument, sent: Span, index: EntityIndex, types, actor_for):
+    """Gapped lists of counts after a located quantity: "1,000 advisors in Angola, 100 in
+    Madagascar, 40 in Seychelles" -> (100, Madagascar), (40, Seychelles)."""
+    prep = obj.span.root.head
+    if prep.dep_ not in ("prep", "dative") or prep.pos_ != "ADP":
+        return []
+    found = []
+    for tok in sent.doc[obj.span.end:sent.end]:
+        if tok.pos_ in ("VERB", "AUX") or tok.lower_ in (";", ":"):
+            break  # the list ends with its clause
+        if not tok.like_num or tok.dep_ not in ("appos", "conj", "npadvmod", "dobj", "pobj"):
+            continue
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == prep.lower_:
+                for g in child.children:
+                    span = index.of(g) if g.dep_ == "pobj" else None
+                    arg = typed_argument(span, g.i, types, actor_for) if span is not None else None
+                    if arg is not None:
+                        found.append((tok, arg))
+    return found
 
 
 def extract_relations(doc: Doc, source: SourceDocument, segment_start: int = 0,
