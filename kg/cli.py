@@ -87,10 +87,7 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
     overrides = {k: v for k, v in {"model": model, "n_process": processes, "batch_size": batch_size,
                                    "min_confidence": min_confidence}.items() if v is not None}
     settings = Settings(**overrides)
-    progress = None
-    if ctx.obj.get("verbose"):
-        def progress(step, done, total):
-            click.echo(f"  {step}: {done}/{total}", err=True)
+    progress = _progress_printer(ctx)
     result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict, html=not no_html)
     for failure in result.failures:
         click.echo(f"Skipped {failure.path}: {failure.message}", err=True)
@@ -98,6 +95,24 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
         click.echo(format_summary(result))
     if result.failures:
         ctx.exit(3)
+
+
+def _progress_printer(ctx):
+    """Progress of long steps on stderr: one updating line on a terminal, a line per step with -v."""
+    if ctx.obj.get("quiet"):
+        return None
+    verbose = ctx.obj.get("verbose")
+    interactive = sys.stderr.isatty()
+    if not (verbose or interactive):
+        return None
+
+    def progress(step: str, done: int, total: int) -> None:
+        if verbose:
+            click.echo(f"  {step}: {done}/{total}", err=True)
+        else:
+            click.echo(f"\r  {step}: {done}/{total}", err=True, nl=done >= total)
+
+    return progress
 
 
 def format_summary(result) -> str:
