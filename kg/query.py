@@ -9,12 +9,18 @@ Saved queries are ``kg/queries/NAME.rq`` files whose header comments describe th
 Parameters are never pasted into query text as the user typed them: each value becomes an RDF
 term (pyoxigraph escapes it) in a ``VALUES`` row that replaces the query's ``#@params`` line, so a
 value such as ``"> } ; DROP ALL #`` is just a string to compare against.
+
+Safety: a query only reads. UPDATE is refused unless ``allow_update``; ``SERVICE`` (a federated
+query, which makes the engine contact another host) and ``LOAD`` (which fetches a URL) are
+refused unless ``allow_service``. The command line bounds every query by ``DEFAULT_TIMEOUT_S``
+seconds and ``DEFAULT_LIMIT`` rows unless told otherwise (``--timeout``, ``--limit``); from
+Python both bounds are off unless given. A malformed query raises ``QuerySyntaxError`` with the
+engine's message and the line and column it points at.
 """
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import threading
 import time
@@ -28,6 +34,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutio
 
 from .errors import QueryError
 from .store import open_store
+from .textsafe import json_safe, terminal_safe
 from .vocab import PREFIXES, XSD_NAMESPACE
 
 PARAMS_MARKER = "#@params"
@@ -38,6 +45,23 @@ _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\s+(?P<type>" + "|".join(PARAM_TYPES) + r"))?"
                     r"(?:\s+(?P<presence>optional|required))?(?:\s*[-:\u2014]\s*(?P<description>.*))?$")
 _UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+# keywords that make the engine reach another host: a federated query, or an update that fetches
+_REMOTE_KEYWORDS = {"SERVICE", "LOAD"}
+
+# what `kg query` uses when --limit / --timeout are not given (generous for a person reading
+# the answer, small enough that a runaway query cannot hold the terminal or the memory)
+DEFAULT_LIMIT = 1000
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class QuerySyntaxError(QueryError):
+    """A malformed query: the engine's message, and where it stopped (1-based line and column)."""
+
+    def __init__(self, message: str, hint: str | None = None, line: int | None = None,
+                 column: int | None = None):
+        super().__init__(message, hint)
+        self.line = line
+        self.column = column
 
 
 class Iri(str):
@@ -214,6 +238,48 @@ def is_update(text: str) -> bool:
     return bool(first) and first.group().upper() in _UPDATE_KEYWORDS
 
 
+# SPARQL tokens that can hide a keyword-like word: long and short strings, IRIs, comments,
+# variables, prefixed names (a local name may hold dots, so ``ex:a.SERVICE`` is one name)
+_OPAQUE_TOKEN = (r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                 r"|<[^<>\"{}|^`\\\x00-\x20]*>|#[^\n]*|[?$]\w+"
+                 r"|(?:[A-Za-z][\w.-]*)?:(?:[\w%\\:-]|\.(?=[\w%\\:-]))*")
+_TOKENS = re.compile(rf"(?P<opaque>{_OPAQUE_TOKEN})|(?P<word>[A-Za-z_]\w*)|\S", re.UNICODE)
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of SPARQL text (keywords and function names), upper-cased, in order;
+    nothing inside strings, IRIs, comments, variables or prefixed names counts."""
+    return [m.group("word").upper() for m in _TOKENS.finditer(text) if m.group("word")]
+
+
+def remote_keywords(text: str) -> list[str]:
+    """The keywords of ``text`` that would make the engine contact another host (SERVICE, LOAD)."""
+    return sorted({word for word in keywords(text) if word in _REMOTE_KEYWORDS})
+
+
+_ENGINE_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
+
+
+def syntax_error(exc: SyntaxError, text: str, what: str = "SPARQL") -> QuerySyntaxError:
+    """The engine's parse error as a one-line message naming the line and column, and the
+    query text around that place as the hint."""
+    raw = " ".join(str(exc).split())  # the engine wraps long 'expected one of' lists over lines
+    position = _ENGINE_POSITION.match(raw)
+    if not position:
+        return QuerySyntaxError(f"Malformed {what}: {terminal_safe(raw)}.", "Check the query against SPARQL 1.1.")
+    line, column = int(position.group(1)), int(position.group(2))
+    detail = raw[position.end():]
+    if len(detail) > 300:
+        detail = detail[:299] + "\u2026"
+    lines = text.splitlines() or [""]
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    near = source_line[max(0, column - 31): column + 30].strip()
+    hint = (f'Near "{terminal_safe(near)}". ' if near else "") + "Check the query against SPARQL 1.1."
+    # "error at" stays in the message: it is the engine's own wording, which users search for
+    return QuerySyntaxError(f"Malformed {what} at line {line}, column {column} (engine: error at {line}:{column}): "
+                            f"{terminal_safe(detail)}.", hint, line=line, column=column)
+
+
 def _python_value(term) -> object:
     if term is None:
         return None
@@ -270,9 +336,10 @@ def _collect(store: Store, text: str, limit: int | None, union_default_graph: bo
         return QueryResult(("subject", "predicate", "object"), tuple(rows), kind="construct", truncated=truncated,
                            elapsed_s=time.monotonic() - started)
     except SyntaxError as exc:
-        raise QueryError(f"Malformed SPARQL: {exc}.", "Check the query against SPARQL 1.1.") from exc
-    except OSError as exc:
-        raise QueryError(f"The query failed: {exc}.") from exc
+        raise syntax_error(exc, text) from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        # the engine reports evaluation failures (a store read, an unbound SERVICE name) this way
+        raise QueryError(f"The query failed: {terminal_safe(exc)}.") from exc
 
 
 def _with_timeout(run, timeout_s: float | None):
@@ -304,13 +371,15 @@ def _with_timeout(run, timeout_s: float | None):
 
 def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[str, object] | None = None,
               limit: int | None = None, timeout_s: float | None = None, allow_update: bool = False,
-              union_default_graph: bool = True) -> QueryResult:
+              union_default_graph: bool = True, allow_service: bool = False) -> QueryResult:
     """Run SPARQL text, a saved query's name or an ``.rq`` file against the store at ``store_path``.
 
     ``union_default_graph``: patterns outside ``GRAPH`` see every source's graph as well as the
-    default graph (entities, sources, build). UPDATE requests are refused unless
-    ``allow_update``. Raises ``QueryError`` (malformed, refused, timed out, bad parameters) or
-    ``OutputMissingError`` (no store).
+    default graph (entities, sources, build). ``limit`` rows and ``timeout_s`` seconds bound the
+    query (``None``: unbounded; the CLI passes ``DEFAULT_LIMIT`` / ``DEFAULT_TIMEOUT_S``). UPDATE
+    requests are refused unless ``allow_update``; ``SERVICE`` and ``LOAD`` (which contact other
+    hosts) unless ``allow_service``. Raises ``QueryError`` (refused, timed out, bad parameters),
+    ``QuerySyntaxError`` (malformed, with line and column) or ``OutputMissingError`` (no store).
     """
     if limit is not None and limit < 0:
         raise QueryError(f"Limit must be zero or more, not {limit}.")
@@ -318,6 +387,11 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
         raise QueryError(f"Timeout must be positive, not {timeout_s}.")
     resolved = resolve_query(query)
     text = bind_params(resolved, params)
+    remote = remote_keywords(text)
+    if remote and not allow_service:
+        raise QueryError(f"{' and '.join(remote)} refused: the query would make the engine contact another host.",
+                         "Federated queries and LOAD are off by default; pass allow_service=True / --allow-service "
+                         "to allow them.")
     if is_update(text):
         if not allow_update:
             raise QueryError("SPARQL UPDATE is refused: queries only read the graph.",
@@ -329,9 +403,9 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
             try:
                 store.update(text)
             except SyntaxError as exc:
-                raise QueryError(f"Malformed SPARQL update: {exc}.") from exc
-            except OSError as exc:
-                raise QueryError(f"The update failed: {exc}.") from exc
+                raise syntax_error(exc, text, "SPARQL update") from exc
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise QueryError(f"The update failed: {terminal_safe(exc)}.") from exc
             store.flush()
             return QueryResult((), (), kind="update", elapsed_s=time.monotonic() - started)
 
@@ -342,14 +416,9 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
 
 # --- formatting -------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def _escape_control(text: str) -> str:
-    # a value must not move the cursor, clear the screen or forge table rows in a terminal
-    return _CONTROL.sub(lambda m: _NAMED_ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                                                      else f"\\u{ord(m.group()):04x}"), text)
+    # a value must not move the cursor, clear the screen, reverse a line or forge table rows
+    return terminal_safe(text, line_breaks="escape")
 
 
 def _compact(iri: str) -> str:
@@ -378,7 +447,9 @@ def _json_value(value: object) -> object:
 
 
 def format_result(result: QueryResult, fmt: str = "table", max_width: int = 60) -> str:
-    """``table`` (aligned, control characters escaped, long cells cut), ``csv`` or ``json``."""
+    """``table`` (aligned, long cells cut, control and bidi characters escaped: safe to print),
+    ``json`` (lossless, with C1 and bidi controls as ``\\uNNNN`` escapes: also safe to print) or
+    ``csv`` (the exact values, for files and other programs)."""
     if fmt not in FORMATS:
         raise QueryError(f"Unknown result format {fmt!r}.", f"Choose among: {', '.join(FORMATS)}.")
     if fmt == "json":
@@ -389,7 +460,7 @@ def format_result(result: QueryResult, fmt: str = "table", max_width: int = 60) 
                        "rows": [{c: _json_value(v) for c, v in zip(result.columns, row)} for row in result.rows]}
             if result.truncated:
                 payload["truncated"] = True
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        return json_safe(payload) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
