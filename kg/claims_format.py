@@ -8,37 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from collections.abc import Iterable, Sequence
 
 from .claims import Attestation, Claim, Conflict
 from .claims_compare import Holding, SourceDiff
 from .model import Entity
-
-# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates and marks, line/paragraph separators
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_LAYOUT_WHITESPACE = re.compile("[\t\n\r\x0b\x0c]+")
-# what json.dumps(ensure_ascii=False) leaves raw (it escapes C0 controls itself)
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def terminal_safe(text: object) -> str:
-    """``text`` fit to print: line breaks and tabs become one space, other controls are escaped."""
-    if text is None:
-        return ""
-    return _UNSAFE.sub(_escape, _LAYOUT_WHITESPACE.sub(" ", str(text)))
+from .textsafe import json_safe, terminal_safe
 
 
 def safe_json(value: object) -> str:
     """JSON that keeps readable Unicode but escapes what ``json`` leaves raw (C1, bidi controls)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return json_safe(value, indent=2, sort_keys=True)
 
 
 # --- records (JSON-ready dicts) ------------------------------------------------------------
