@@ -9,6 +9,7 @@ import click
 
 from .errors import KGError, OutputMissingError
 from .settings import Settings
+from .textsafe import terminal_safe
 
 OUT_OPTION = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
                           show_default=True, help="Build folder (where `kg build` wrote its outputs).")
@@ -21,7 +22,7 @@ class KGGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KGError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(terminal_safe(f"Error: {exc}"), err=True)  # messages name files: keep them inert
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted: earlier outputs were left as they were.", err=True)
@@ -31,8 +32,8 @@ class KGGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - a bug must still end in one clear line
             if (ctx.obj or {}).get("verbose"):
                 raise
-            click.echo(f"Error: [E999] internal error: {type(exc).__name__}: {exc}. "
-                       "Run again with --verbose for the traceback, and report it.", err=True)
+            click.echo(terminal_safe(f"Error: [E999] internal error: {type(exc).__name__}: {exc}. "
+                                     "Run again with --verbose for the traceback, and report it."), err=True)
             ctx.exit(1)
 
 
@@ -90,7 +91,7 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
     progress = _progress_printer(ctx)
     result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict, html=not no_html)
     for failure in result.failures:
-        click.echo(f"Skipped {failure.path}: {failure.message}", err=True)
+        click.echo(terminal_safe(f"Skipped {failure.path}: {failure.message}"), err=True)
     if not ctx.obj.get("quiet"):
         click.echo(format_summary(result))
     if result.failures:
