@@ -24,6 +24,7 @@ import io
 import re
 import threading
 import time
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -271,9 +272,11 @@ def syntax_error(exc: SyntaxError, text: str, what: str = "SPARQL") -> QuerySynt
     detail = raw[position.end():]
     if len(detail) > 300:
         detail = detail[:299] + "\u2026"
-    lines = text.splitlines() or [""]
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    near = source_line[max(0, column - 31): column + 30].strip()
+    # the engine names the furthest place it reached, often just past the culprit (the end of
+    # the query when a brace is missing): show what it read last before that place
+    lines = text.split("\n")
+    offset = sum(len(before) + 1 for before in lines[:max(0, line - 1)]) + max(0, column - 1)
+    near = " ".join(text[:offset].split())[-40:]
     hint = (f'Near "{terminal_safe(near)}". ' if near else "") + "Check the query against SPARQL 1.1."
     # "error at" stays in the message: it is the engine's own wording, which users search for
     return QuerySyntaxError(f"Malformed {what} at line {line}, column {column} (engine: error at {line}:{column}): "
@@ -342,6 +345,16 @@ def _collect(store: Store, text: str, limit: int | None, union_default_graph: bo
         raise QueryError(f"The query failed: {terminal_safe(exc)}.") from exc
 
 
+def _drop_frame_locals(exc: BaseException | None) -> None:
+    # the engine's result iterators may only be dropped on the thread that made them; an
+    # exception's frames would carry them to the caller's thread, so they go here
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+
+
 def _with_timeout(run, timeout_s: float | None):
     """Run ``run()`` giving up after ``timeout_s`` seconds.
 
@@ -356,6 +369,7 @@ def _with_timeout(run, timeout_s: float | None):
         try:
             outcome["value"] = run()
         except BaseException as exc:  # handed to the caller's thread below
+            _drop_frame_locals(exc)
             outcome["error"] = exc
 
     worker = threading.Thread(target=target, name="kg-sparql", daemon=True)
