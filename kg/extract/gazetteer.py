@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -29,6 +29,12 @@ GAZETTEER_FILES = (
     "agreements.jsonl",
 )
 TITLES_FILE = "titles.json"
+SUCCESSION_FILE = "succession.jsonl"
+WIKIDATA_FILE = "wikidata.tsv"  # the verified table, copied with its evidence (see data/wikidata.md)
+WIKIDATA_KEYMAP_FILE = "wikidata_keymap.tsv"  # table ids that are not our gazetteer keys
+SUCCESSION_TYPES = ("renamed", "continuation", "dissolution", "unification", "absorption", "independence",
+                    "restoration", "regime-change", "secession")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # When one alias names several entries (e.g. "Congo"), the ruler must pick one key; states are
@@ -58,6 +64,31 @@ class Role:
 
 
 @dataclass(frozen=True)
+class NameChange:
+    """A state renamed without becoming another state (Burma -> Myanmar in 1989): one entity."""
+
+    year: int
+    former: str
+    new: str
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Succession:
+    """One state followed by another (``predecessor`` -> ``successor``) in ``year``; never a merge.
+
+    ``type`` is one of SUCCESSION_TYPES; ``basis`` says what the succession rests on (treaty,
+    date, ISO 3166-3 record) so a reader can check it.
+    """
+
+    predecessor: str
+    successor: str
+    year: int | None
+    type: str
+    basis: str = ""
+
+
+@dataclass(frozen=True)
 class GazetteerEntry:
     key: str
     label: str
@@ -76,6 +107,9 @@ class GazetteerEntry:
     year: int | None = None  # events and agreements
     end_year: int | None = None
     roles: tuple[Role, ...] = ()
+    wikidata: str | None = None  # Q-id, only from wikidata.tsv
+    former_iso_code: str | None = None  # ISO 3166-3 code of a renamed state's old name ("BUMM")
+    name_changes: tuple[NameChange, ...] = ()
 
     def valid_in(self, year: int | None) -> bool:
         if year is None:
@@ -143,12 +177,15 @@ def _entry_from_row(row: dict, source: str) -> GazetteerEntry:
         raise RuleError(f"{source}: entry {key!r} has unknown type {type_!r}",
                         hint=f"Use one of {', '.join(ENTITY_TYPES)}.")
     roles = tuple(Role(r["role"], r["of"], r.get("from"), r.get("to")) for r in row.get("roles", ()))
+    name_changes = tuple(NameChange(c["year"], c["from"], c["to"], c.get("basis", ""))
+                         for c in row.get("name_changes", ()))
     aliases = tuple(dict.fromkeys([label, *row.get("aliases", ())]))
     return GazetteerEntry(
         key=key, label=label, type=type_, aliases=aliases, iso_code=row.get("iso_code"), kind=row.get("kind"),
         capital=row.get("capital"), country=row.get("country"), actor=row.get("actor"), part_of=row.get("part_of"),
         valid_from=row.get("valid_from"), valid_to=row.get("valid_to"), predecessor=row.get("predecessor"),
         successor=row.get("successor"), year=row.get("year"), end_year=row.get("end_year"), roles=roles,
+        former_iso_code=row.get("former_iso_code"), name_changes=name_changes,
     )
 
 
@@ -156,6 +193,7 @@ def _entry_from_row(row: dict, source: str) -> GazetteerEntry:
 class Gazetteer:
     entries: tuple[GazetteerEntry, ...]
     titles: tuple[str, ...] = ()
+    successions: tuple[Succession, ...] = ()
     _by_key: Mapping[str, GazetteerEntry] = field(default_factory=dict, repr=False, compare=False)
     _by_surface: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _states_by_capital: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -163,8 +201,10 @@ class Gazetteer:
     _title_words: tuple[tuple[str, ...], ...] = field(default=(), repr=False, compare=False)
 
     @classmethod
-    def from_entries(cls, entries: Iterable[GazetteerEntry], titles: Iterable[str] = ()) -> "Gazetteer":
+    def from_entries(cls, entries: Iterable[GazetteerEntry], titles: Iterable[str] = (),
+                     successions: Iterable[Succession] = ()) -> "Gazetteer":
         entries = tuple(entries)
+        successions = tuple(sorted(set(successions), key=lambda s: (s.predecessor, s.year or 0, s.successor)))
         by_key: dict[str, GazetteerEntry] = {}
         for entry in entries:
             if entry.key in by_key:
@@ -188,8 +228,17 @@ class Gazetteer:
             if entry.type == "State" and entry.capital:
                 capitals.setdefault(entry.capital, []).append(entry.key)
         title_words = tuple(sorted({tuple(clean_surface(t).split()) for t in titles}, key=len, reverse=True))
+        for succession in successions:
+            for key in (succession.predecessor, succession.successor):
+                if key not in by_key:
+                    raise RuleError(f"{SUCCESSION_FILE}: {succession.predecessor!r} -> {succession.successor!r} "
+                                    f"names {key!r}, which no gazetteer entry has",
+                                    hint="Use the key of a state in states.jsonl (add the state first).")
+            if succession.type not in SUCCESSION_TYPES:
+                raise RuleError(f"{SUCCESSION_FILE}: {succession.predecessor!r} -> {succession.successor!r} has "
+                                f"unknown type {succession.type!r}", hint=f"Use one of {', '.join(SUCCESSION_TYPES)}.")
         return cls(
-            entries=entries, titles=tuple(titles), _by_key=MappingProxyType(by_key),
+            entries=entries, titles=tuple(titles), successions=successions, _by_key=MappingProxyType(by_key),
             _by_surface=MappingProxyType(by_surface),
             _states_by_capital=MappingProxyType({k: tuple(v) for k, v in capitals.items()}),
             _lowercase_surfaces=frozenset(lowercase), _title_words=title_words,
@@ -294,6 +343,61 @@ class Gazetteer:
                     return key
         return keys[0]
 
+    # -- identity over time -------------------------------------------------------------------
+    def successors_of(self, key: str) -> tuple[Succession, ...]:
+        return tuple(s for s in self.successions if s.predecessor == key)
+
+    def predecessors_of(self, key: str) -> tuple[Succession, ...]:
+        return tuple(s for s in self.successions if s.successor == key)
+
+    def succession_closure(self, keys: Iterable[str]) -> tuple[Succession, ...]:
+        """Every succession reachable from ``keys`` forwards or backwards: the Soviet Union brings
+        Russia and the other successor states, Germany brings East and West Germany."""
+        seen_keys = set(keys)
+        frontier = list(seen_keys)
+        found: set[Succession] = set()
+        while frontier:
+            key = frontier.pop()
+            for succession in (*self.successors_of(key), *self.predecessors_of(key)):
+                found.add(succession)
+                for other in (succession.predecessor, succession.successor):
+                    if other not in seen_keys:
+                        seen_keys.add(other)
+                        frontier.append(other)
+        return tuple(s for s in self.successions if s in found)
+
+    def renamed_forms(self, key: str) -> tuple[str, ...]:
+        """The same state under its other names, linked by ``renamed`` successions (the Democratic
+        Republic of the Congo and Zaire), ``key`` first."""
+        forms, frontier = [key], [key]
+        while frontier:
+            current = frontier.pop()
+            for s in self.successions:
+                if s.type != "renamed" or current not in (s.predecessor, s.successor):
+                    continue
+                other = s.successor if s.predecessor == current else s.predecessor
+                if other not in forms:
+                    forms.append(other)
+                    frontier.append(other)
+        return tuple(forms)
+
+    def named_in(self, key: str, year: int | None) -> str:
+        """The form of a renamed state valid in ``year`` (the DR Congo in 1980 is Zaire)."""
+        if year is None or key not in self._by_key:
+            return key
+        valid = [form for form in self.renamed_forms(key) if self._by_key[form].valid_in(year)]
+        if not valid:
+            return key
+
+        # the DR Congo's entry has no dates (it has two periods), Zaire's has 1971-1997: the form
+        # whose own dated period holds the year is the name of that year
+        def span(form: str) -> int:
+            entry = self._by_key[form]
+            if entry.valid_from is None or entry.valid_to is None:
+                return 10_000
+            return entry.valid_to - entry.valid_from
+        return min(valid, key=lambda form: (span(form), form != key))
+
     # -- patterns -----------------------------------------------------------------------------
     def patterns(self, tokenize: Callable[[str], list[str]] | None = None) -> list[dict]:
         """EntityRuler patterns: phrase patterns (matched on LOWER) for names, token patterns on
@@ -361,6 +465,69 @@ def _default_gazetteer() -> Gazetteer:
     return _load(DATA_DIR)
 
 
+@dataclass(frozen=True)
+class WikidataRow:
+    """One row of the verified table: the table's entity id, the gazetteer key it maps to, the id."""
+
+    entity_id: str
+    key: str
+    label: str
+    type: str
+    qid: str
+    evidence: str
+
+
+def _read_tsv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or tuple(lines[0].split("\t")[:len(columns)]) != columns:
+        raise RuleError(f"{path.name} does not start with the header {' '.join(columns)}",
+                        hint="Keep the header line; columns are tab-separated.")
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) < len(columns):
+            raise RuleError(f"{path.name} line {number} has {len(cells)} columns, not {len(columns)}",
+                            hint="Separate the columns with single tabs.")
+        rows.append(dict(zip(columns, cells)))
+    return rows
+
+
+def read_wikidata_table(data_dir: Path | str | None = None) -> tuple[WikidataRow, ...]:
+    """The verified Wikidata table with each row's gazetteer key (``wikidata_keymap.tsv`` maps
+    the ids that differ). Raises ``RuleError`` for a malformed row or a Q-id that is not one."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    path = data_dir / WIKIDATA_FILE
+    if not path.exists():
+        return ()
+    keymap: dict[str, str] = {}
+    if (data_dir / WIKIDATA_KEYMAP_FILE).exists():
+        keymap = {r["entity_id"]: r["gazetteer_key"] for r in
+                  _read_tsv(data_dir / WIKIDATA_KEYMAP_FILE, ("entity_id", "gazetteer_key", "reason"))}
+    rows = []
+    for row in _read_tsv(path, ("entity_id", "label", "type", "qid", "evidence")):
+        qid = row["qid"].strip()
+        if not _QID.match(qid):
+            raise RuleError(f"{WIKIDATA_FILE}: {row['entity_id']!r} has {qid!r}, which is not a Wikidata item id",
+                            hint="Write the item id as Q followed by its number, e.g. Q15180.")
+        entity_id = row["entity_id"].strip()
+        rows.append(WikidataRow(entity_id, keymap.get(entity_id, entity_id), row["label"], row["type"], qid,
+                                row["evidence"]))
+    return tuple(rows)
+
+
+def _read_successions(path: Path) -> list[Succession]:
+    out = []
+    for row in _read_jsonl(path):
+        try:
+            out.append(Succession(row["from"], row["to"], row.get("year"), row["type"], row.get("basis", "")))
+        except KeyError as err:
+            raise RuleError(f"{path.name}: {row!r} lacks field {err.args[0]!r}",
+                            hint="Each succession needs from, to and type (year and basis when known).") from err
+    return out
+
+
 def _load(data_dir: Path) -> Gazetteer:
     entries: list[GazetteerEntry] = []
     for name in GAZETTEER_FILES:
@@ -372,4 +539,8 @@ def _load(data_dir: Path) -> Gazetteer:
     titles_path = data_dir / TITLES_FILE
     if titles_path.exists():
         titles = json.loads(titles_path.read_text(encoding="utf-8")).get("titles", [])
-    return Gazetteer.from_entries(entries, titles)
+    # an id the table gives a key the gazetteer lacks links nothing (tests list such rows)
+    qids = {row.key: row.qid for row in read_wikidata_table(data_dir)}
+    entries = [replace(e, wikidata=qids[e.key]) if e.key in qids else e for e in entries]
+    successions = _read_successions(data_dir / SUCCESSION_FILE) if (data_dir / SUCCESSION_FILE).exists() else []
+    return Gazetteer.from_entries(entries, titles, successions)
