@@ -1,10 +1,16 @@
 """The main job: sources in, graph files out.
 
 ``build()`` runs ingest -> extract -> resolve -> graph and writes every output through a staging
-folder, so a failed or interrupted build leaves the previous outputs as they were.
+folder, so a failed or interrupted build leaves the previous outputs as they were. One build at a
+time per output folder (an exclusive lock on ``OUT/.kg-build.lock``). The extraction of each
+source is cached under ``OUT/.cache/`` (``kg.cache``), so a rebuild parses only what changed;
+parsing runs in this process, over local worker processes or on a Dask cluster
+(``kg.distributed``), with the same output whichever is used.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -26,8 +32,17 @@ SEGMENT_CHARS = 50_000
 PARALLEL_MIN_CHARS = 200_000
 
 OUTPUT_FILES = ("graph.ttl", "graph.trig", "statements.jsonl", "graph.html", "build.json")
+LOCK_FILENAME = ".kg-build.lock"
+STAGING_PREFIX = ".kg-build-"
 
 ProgressCallback = Callable[[str, int, int], None]
+
+
+class BuildLockedError(KGError):
+    """Another build is writing to the same output folder."""
+
+    code = "E810"
+    hint = "Wait for it to finish, or build into another folder with --out."
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,19 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     spacy_model: str = ""
     spacy_model_version: str = ""
+    cache_hits: int = 0  # sources whose extractions came from OUT/.cache
+    cache_misses: int = 0  # sources parsed by this build
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+
+
+@dataclass(frozen=True)
+class ExtractionRun:
+    """What the extraction pass returns: every fact (before the confidence filter), in source order."""
+
+    extractions: tuple[Extraction, ...]
+    cache_hits: int = 0
+    cache_misses: int = 0
+    processes: int = 1  # worker processes used (0: a Dask cluster)
 
 
 def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
@@ -78,25 +106,82 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[SourceDocument], list[Sour
     return list(result.documents), failures
 
 
+def spacy_model_version(model: str) -> str | None:
+    """The installed pipeline's version, read from its meta.json without loading it (a no-op
+    rebuild must not pay for loading the model)."""
+    import spacy.util
+
+    try:
+        path = Path(model) if Path(model).is_dir() else spacy.util.get_package_path(model)
+        return spacy.util.get_model_meta(path).get("version")
+    except Exception:  # noqa: BLE001 - any failure here: learn it from the loaded pipeline instead
+        from .distributed import worker_pipeline
+
+        return worker_pipeline(Settings(model=model)).meta.get("version")
+
+
+def extract_documents(documents: Sequence[SourceDocument], settings: Settings, *, cache=None,
+                      dask_address: str | None = None, progress: ProgressCallback | None = None) -> ExtractionRun:
+    """The extraction pass over ``documents``: cached sources are read back, the others parsed.
+
+    Parsing runs on the Dask cluster at ``dask_address`` when given; otherwise over
+    ``settings.n_process`` local processes when there is enough text to repay starting them,
+    else in this process. ``cache`` is a ``kg.cache.ExtractionCache`` or None.
+    """
+    from .distributed import chunked, run_in_process, run_on_dask, run_on_pool, segment_stream, worker_pipeline
+
+    found: dict[int, list[Extraction]] = {}
+    to_parse: list[int] = []
+    for index, source in enumerate(documents):
+        cached = cache.get(source) if cache is not None else None
+        if cached is None:
+            to_parse.append(index)
+        else:
+            found[index] = cached
+    hits = len(found)
+
+    pieces = {i: segments(documents[i].text) for i in to_parse}
+    total = sum(len(p) for p in pieces.values())
+    chars = sum(len(documents[i].text) for i in to_parse)
+    chunks = chunked(segment_stream(((i, documents[i]) for i in to_parse), lambda text: segments(text)))
+    if dask_address:
+        processes, results = 0, run_on_dask(settings, chunks, dask_address)
+    elif settings.n_process > 1 and chars >= PARALLEL_MIN_CHARS and total > 1:
+        worker_pipeline(settings)  # loaded once here; forked workers share it
+        processes, results = settings.n_process, run_on_pool(settings, chunks, settings.n_process)
+    else:
+        processes, results = (1, run_in_process(settings, chunks)) if to_parse else (0, iter(()))
+
+    partial: dict[int, dict[int, tuple[Extraction, ...]]] = {i: {} for i in to_parse}
+    done = 0
+    for chunk_results in results:
+        for result in chunk_results:
+            partial[result.doc_index][result.start] = result.extractions
+            done += 1
+            if len(partial[result.doc_index]) == len(pieces[result.doc_index]):
+                # a source is complete: merge its segments in text order and cache it
+                per_segment = partial.pop(result.doc_index)
+                merged = [e for start in sorted(per_segment) for e in per_segment[start]]
+                found[result.doc_index] = merged
+                if cache is not None:
+                    cache.put(documents[result.doc_index], merged)
+        if progress:
+            progress("extract", done, total)
+    if partial:
+        raise KGError(f"The extraction of {len(partial)} source(s) did not complete.",
+                      "Run the build again; if it keeps failing, build with --processes 1.")
+    ordered = tuple(e for index in range(len(documents)) for e in found[index])
+    return ExtractionRun(ordered, cache_hits=hits, cache_misses=len(to_parse), processes=processes)
+
+
 def extract_all(documents: Sequence[SourceDocument], settings: Settings, nlp=None,
                 progress: ProgressCallback | None = None) -> Iterator[Extraction]:
-    """Parse every document with spaCy (streamed, batched, over ``settings.n_process`` processes)
-    and yield the facts the rules find, in document order."""
-    from .extract import extract_doc
-    from .extract.pipeline import load_pipeline
+    """Every fact the rules find in ``documents``, in document order (no cache)."""
+    if nlp is not None:
+        from .distributed import keep_pipeline
 
-    nlp = nlp or load_pipeline(settings)
-    tasks = [(doc_index, start, end) for doc_index, d in enumerate(documents) for start, end in segments(d.text)]
-    total_chars = sum(len(d.text) for d in documents)
-    n_process = settings.n_process if total_chars >= PARALLEL_MIN_CHARS and len(tasks) > 1 else 1
-    stream = ((documents[i].text[s:e], (i, s)) for i, s, e in tasks)
-    done = 0
-    for spacy_doc, (doc_index, start) in nlp.pipe(stream, as_tuples=True, batch_size=settings.batch_size,
-                                                  n_process=n_process):
-        yield from extract_doc(spacy_doc, documents[doc_index], start)
-        done += 1
-        if progress:
-            progress("extract", done, len(tasks))
+        keep_pipeline(settings, nlp)
+    yield from extract_documents(documents, settings, progress=progress).extractions
 
 
 def kg_version() -> str:
@@ -105,66 +190,155 @@ def kg_version() -> str:
     return __version__
 
 
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[Path]:
+    """Hold ``OUT/.kg-build.lock`` exclusively for the duration; a second build fails at once.
+
+    The lock is the kernel's (``flock``), so it is released when the holder exits, however it
+    exits: a killed build never leaves the folder locked. The file itself stays.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK_FILENAME
+    handle = open(path, "a+b")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLockedError(f"Another build is running in {out_dir} (it holds {path}).") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n".encode("ascii"))
+        handle.flush()
+        yield path
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    # under the lock no other build is running: staging folders left here were orphaned by a kill
+    for leftover in out_dir.glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "output", settings: Settings | None = None,
-          progress: ProgressCallback | None = None, strict: bool = False, html: bool = True) -> BuildResult:
+          progress: ProgressCallback | None = None, strict: bool = False, html: bool = True, *,
+          dask_address: str | None = None, use_cache: bool = True) -> BuildResult:
     """Build the graph from ``sources`` (files or folders) into ``out``.
 
     Writes graph.ttl, graph.trig, statements.jsonl, graph.html, build.json and store/. Raises
-    ``NoSourcesError`` when nothing could be read; with ``strict``, any unreadable source is fatal.
+    ``NoSourcesError`` when nothing could be read; with ``strict``, any unreadable source is fatal;
+    ``BuildLockedError`` when another build writes to ``out``. ``dask_address``: parse on that
+    Dask scheduler (``tcp://host:8786``). ``use_cache=False`` parses every source again (the cache
+    is still refreshed).
     """
-    from .extract.pipeline import load_pipeline
-    from .graph import BuildInfo, statement_quads, write_trig, write_turtle
-    from .jsonl import dumps_statements
+    from .cache import ExtractionCache, pipeline_fingerprint
+    from .graph import BuildInfo
     from .resolve import resolve
-    from .store import load_quads
 
     settings = settings or Settings()
     started = time.perf_counter()
     out_dir = Path(out)
-    documents, failures = read_sources([Path(s) for s in sources])
-    if strict and failures:
-        raise SourceError(failures[0].message, "Fix or remove the file, or build without --strict.")
-    if not documents:
-        raise NoSourcesError("No readable sources in " + ", ".join(str(s) for s in sources) + ".")
-    documents.sort(key=lambda d: d.id)
+    timings: dict[str, float] = {}
+    with build_lock(out_dir):
+        _remove_stale_staging(out_dir)
+        documents, failures = read_sources([Path(s) for s in sources])
+        if strict and failures:
+            raise SourceError(failures[0].message, "Fix or remove the file, or build without --strict.")
+        if not documents:
+            raise NoSourcesError("No readable sources in " + ", ".join(str(s) for s in sources) + ".")
+        documents.sort(key=lambda d: d.id)
+        timings["ingest"] = time.perf_counter() - started
 
-    nlp = load_pipeline(settings)
-    extractions = [e for e in extract_all(documents, settings, nlp, progress)
-                   if e.confidence >= settings.min_confidence]
-    statements: list[Statement] = resolve(extractions)
+        mark = time.perf_counter()
+        model_version = spacy_model_version(settings.model)
+        cache = ExtractionCache.for_output(out_dir, pipeline_fingerprint(settings, model_version, kg_version()),
+                                           read=use_cache)
+        run = extract_documents(documents, settings, cache=cache, dask_address=dask_address, progress=progress)
+        hits, misses = run.cache_hits, run.cache_misses
+        timings["extract"] = time.perf_counter() - mark
 
-    model_name = settings.model
-    info = BuildInfo.from_settings(kg_version(), settings, nlp.meta.get("version"))
-    versions = {"spacy_model_version": info.spacy_model_version or ""}
-    quads = statement_quads(statements, documents, info, settings.base_iri)
+        mark = time.perf_counter()
+        extractions = [e for e in run.extractions if e.confidence >= settings.min_confidence]
+        del run
+        statements: list[Statement] = resolve(extractions)
+        del extractions
+        timings["resolve"] = time.perf_counter() - mark
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
-    try:
-        write_turtle(quads, staging / "graph.ttl")
-        write_trig(quads, staging / "graph.trig")
-        (staging / "statements.jsonl").write_text(dumps_statements(statements, settings.base_iri), encoding="utf-8")
-        if html:
-            from .views import ViewOptions, write_html
+        # the texts are parsed: from here on only ids, hashes and metadata are needed
+        from .distributed import light_source
 
-            write_html(statements, staging / "graph.html", ViewOptions(title="Knowledge graph of " + ", ".join(
-                d.metadata.title or d.id for d in documents[:3]) + (" …" if len(documents) > 3 else "")))
-        load_quads(staging / "store", quads)
-        seconds = time.perf_counter() - started
-        result = BuildResult(
-            out_dir=out_dir, documents=len(documents), failures=tuple(failures),
-            entities_by_type=dict(sorted(Counter(e.type for e in _entities(statements)).items())),
-            statements_by_predicate=dict(sorted(Counter(s.predicate for s in statements).items())),
-            statements=len(statements), triples=len({(q.subject, q.predicate, q.object) for q in quads}),
-            seconds=round(seconds, 2), spacy_model=model_name, spacy_model_version=versions["spacy_model_version"],
-            outputs={name: out_dir / name for name in (*OUTPUT_FILES, "store")
-                     if (staging / name).exists() or name == "build.json"},
-        )
-        (staging / "build.json").write_text(_manifest(result, documents, settings), encoding="utf-8")
-        _publish(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        documents = [light_source(d) for d in documents]
+        info = BuildInfo.from_settings(kg_version(), settings, model_version)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+        try:
+            written = write_graph_outputs(staging, statements, documents, info, settings, html=html,
+                                          layout_cache=out_dir / ".cache", timings=timings)
+            seconds = time.perf_counter() - started
+            result = BuildResult(
+                out_dir=out_dir, documents=len(documents), failures=tuple(failures),
+                entities_by_type=dict(sorted(Counter(e.type for e in _entities(statements)).items())),
+                statements_by_predicate=dict(sorted(Counter(s.predicate for s in statements).items())),
+                statements=len(statements), triples=written.triples,
+                seconds=round(seconds, 2), spacy_model=settings.model, spacy_model_version=model_version or "",
+                outputs={name: out_dir / name for name in (*OUTPUT_FILES, "store")
+                         if (staging / name).exists() or name == "build.json"},
+                cache_hits=hits, cache_misses=misses, timings={k: round(v, 3) for k, v in timings.items()},
+            )
+            (staging / "build.json").write_text(_manifest(result, documents, settings), encoding="utf-8")
+            _publish(staging, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        cache.prune()
     return result
+
+
+@dataclass(frozen=True)
+class WrittenGraph:
+    triples: int
+    quads: int
+
+
+def write_graph_outputs(folder: Path, statements: Sequence[Statement], documents: Sequence[SourceDocument],
+                        info, settings: Settings, *, html: bool = True, layout_cache: Path | None = None,
+                        timings: dict[str, float] | None = None) -> WrittenGraph:
+    """Everything a build writes after resolution, into ``folder``: graph.ttl, graph.trig,
+    statements.jsonl, graph.html (with ``html``) and store/. ``timings`` collects seconds per step.
+
+    The quads are made once (pyoxigraph objects, never rdflib: see shared/notes/measured-here.md)
+    and every writer and the store read the same list.
+    """
+    from .graph import statement_quads, write_trig, write_turtle
+    from .jsonl import dumps_statements
+    from .store import load_quads
+
+    timings = timings if timings is not None else {}
+
+    def timed(step: str, run: Callable[[], object]) -> object:
+        mark = time.perf_counter()
+        value = run()
+        timings[step] = timings.get(step, 0.0) + time.perf_counter() - mark
+        return value
+
+    quads = timed("quads", lambda: statement_quads(statements, documents, info, settings.base_iri))
+    timed("turtle", lambda: write_turtle(quads, folder / "graph.ttl"))
+    timed("trig", lambda: write_trig(quads, folder / "graph.trig"))
+    timed("jsonl", lambda: (folder / "statements.jsonl").write_text(
+        dumps_statements(statements, settings.base_iri), encoding="utf-8"))
+    if html:
+        from .views import ViewOptions, write_html
+
+        title = "Knowledge graph of " + ", ".join(d.metadata.title or d.id for d in documents[:3]) + (
+            " …" if len(documents) > 3 else "")
+        timed("html", lambda: write_html(statements, folder / "graph.html",
+                                         ViewOptions(title=title, layout_cache=layout_cache)))
+    count = timed("store", lambda: load_quads(folder / "store", quads))
+    triples = timed("count", lambda: _distinct_triples(quads))
+    return WrittenGraph(triples=triples, quads=int(count))
+
+
+def _distinct_triples(quads) -> int:
+    # the same triple may sit in several graphs (a fact stated by two sources)
+    return len({(q.subject, q.predicate, q.object) for q in quads})
 
 
 def _entities(statements: Sequence[Statement]):
@@ -189,6 +363,8 @@ def _manifest(result: BuildResult, documents: Sequence[SourceDocument], settings
         "failures": [asdict(f) for f in result.failures],
         "statements": result.statements,
         "triples": result.triples,
+        "cache": {"hits": result.cache_hits, "misses": result.cache_misses},
+        "timings": result.timings,
     }, indent=2, sort_keys=True) + "\n"
 
 
@@ -207,4 +383,6 @@ def _publish(staging: Path, out_dir: Path) -> None:
             os.replace(item, target)
 
 
-__all__ = ["BuildResult", "SourceFailure", "build", "extract_all", "read_sources", "segments", "KGError"]
+__all__ = ["BuildLockedError", "BuildResult", "ExtractionRun", "SourceFailure", "WrittenGraph", "build", "build_lock",
+           "extract_all", "extract_documents", "read_sources", "segments", "spacy_model_version",
+           "write_graph_outputs", "KGError"]
