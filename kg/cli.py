@@ -91,7 +91,7 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
     progress = _progress_printer(ctx)
     result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict, html=not no_html)
     for failure in result.failures:
-        click.echo(terminal_safe(f"Skipped {failure.path}: {failure.message}"), err=True)
+        click.echo(terminal_safe(f"Skipped {failure.path + ': ' if failure.path else ''}{failure.message}"), err=True)
     if not ctx.obj.get("quiet"):
         click.echo(format_summary(result))
     if result.failures:
