@@ -134,6 +134,18 @@ class Extraction:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """How resolution read a name whose entity depends on time or context ("Germany" in a 1977
+    text about the GDR), so that the reading can be seen and overruled."""
+
+    role: str  # "subject" or "object"
+    surface: str  # the name as the text wrote it
+    key: str  # the entity it was read as
+    rule: str  # "time-scope/context", "time-scope/unclear", ... (kg.timescope)
+    note: str  # the reason, in words
+
+
+@dataclass(frozen=True)
 class Statement:
     """A resolved fact between canonical entities: one statement node in the graph."""
 
@@ -143,6 +155,7 @@ class Statement:
     qualifiers: Qualifiers
     confidence: float
     evidence: Evidence
+    resolutions: tuple[Resolution, ...] = ()  # ambiguous names of subject/object and how they were read
 
     @property
     def truthy(self) -> bool:

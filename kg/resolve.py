@@ -5,6 +5,11 @@ does not know becomes an entity keyed by a slug of the name. Within one document
 form of a person's name ("Honecker", "Sihanouk") joins the one full name it is part of; with
 two candidates ("Kim" beside "Kim Il Sung" and "Kim Jong Il") it stays its own entity rather
 than guess. The result does not depend on the order of the input.
+
+Names whose state depends on time and context ("Germany" in a 1977 text about the GDR, "the
+Congo", "Korea") are read by ``kg.timescope`` from the fact's year (else the document's), and
+from what the document names; each such reading is kept on the statement (``resolutions``).
+Entities carry their ISO 3166 code and, only from the verified table, their Wikidata id.
 """
 from __future__ import annotations
 
@@ -15,7 +20,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .extract.gazetteer import Gazetteer, clean_surface, load_gazetteer, strip_decoration
-from .model import ENTITY_TYPES, Entity, Extraction, Mention, Qualifiers, Statement
+from .model import ENTITY_TYPES, Entity, Extraction, Mention, Qualifiers, Resolution, SourceDocument, Statement
+from .timescope import (
+    NameRule, Reading, TimeScopedNames, count_cues_in_keys, count_cues_in_text, load_time_scoped_names, read_name,
+    read_shared_name,
+)
 
 _NAME_SPLIT = re.compile(r"[\s\-]+")
 
@@ -32,18 +41,43 @@ class _Resolved:
     type: str
     surface: str  # the mention's text, typographically cleaned
     from_gazetteer: bool
+    reading: Reading | None = None  # set when the name's entity depended on time or context
+
+
+class _DocumentContext:
+    """What one document says that helps read its time-scoped names: its text when at hand, else
+    the entities its facts name. Cue counts are made once per name rule."""
+
+    def __init__(self, gaz: Gazetteer, text: str | None, mentions: Sequence[Mention]):
+        self.gaz, self.text, self.mentions = gaz, text, mentions
+        self._counts: dict[str, dict[str, int]] = {}
+
+    def cues(self, rule: NameRule) -> dict[str, int]:
+        if rule.id not in self._counts:
+            if self.text is not None:
+                self._counts[rule.id] = count_cues_in_text(self.gaz, rule, self.text)
+            else:
+                keys = [m.key or next(iter(self.gaz.keys_for(m.text)), "") for m in self.mentions]
+                self._counts[rule.id] = count_cues_in_keys(self.gaz, rule, keys)
+        return self._counts[rule.id]
 
 
 def resolve(extractions: Sequence[Extraction], *, gazetteer: Gazetteer | None = None,
-            doc_years: Mapping[str, int] | None = None) -> list[Statement]:
+            doc_years: Mapping[str, int] | None = None, documents: Sequence[SourceDocument] | None = None,
+            time_scoped_names: TimeScopedNames | None = None) -> list[Statement]:
     """Statements between canonical entities, sorted by document, position, predicate and keys.
 
-    ``doc_years`` (source id -> year of the document) helps choose between states that shared a
-    name ("Kampuchea", "Congo") when the fact itself carries no year.
+    ``doc_years`` (source id -> year of the document; by default the year of ``documents``'
+    metadata) helps choose between states that shared a name ("Kampuchea", "Congo") when the fact
+    itself carries no year. ``documents`` also lends its text to read time-scoped names by what
+    the whole document names; without it, the names in its facts are used.
     """
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    years = dict(doc_years or {})
-    resolver = _DocumentResolver(gaz)
+    names = time_scoped_names if time_scoped_names is not None else load_time_scoped_names()
+    texts = {d.id: d.text for d in documents or ()}
+    years = {d.id: d.metadata.year for d in documents or () if d.metadata.year is not None}
+    years.update(doc_years or {})
+    resolver = _DocumentResolver(gaz, names)
 
     by_doc: dict[str, list[Extraction]] = defaultdict(list)
     for ex in extractions:
@@ -52,7 +86,9 @@ def resolve(extractions: Sequence[Extraction], *, gazetteer: Gazetteer | None = 
     resolved: dict[tuple[str, Mention, int | None], _Resolved] = {}
     for source_id in sorted(by_doc):
         doc_extractions = by_doc[source_id]
-        resolved.update(resolver.resolve_document(source_id, doc_extractions, years.get(source_id)))
+        context = _DocumentContext(gaz, texts.get(source_id),
+                                   [m for ex in doc_extractions for m in (ex.subject, ex.object)])
+        resolved.update(resolver.resolve_document(source_id, doc_extractions, years.get(source_id), context))
 
     entities = _build_entities(resolved.values(), gaz)
     short_names = _short_name_index(resolved, entities)
@@ -61,26 +97,32 @@ def resolve(extractions: Sequence[Extraction], *, gazetteer: Gazetteer | None = 
     for ex in extractions:
         source_id = ex.evidence.source_id
         year = _year_of(ex, years.get(source_id))
-        subject = entities[resolved[(source_id, ex.subject, year)].key]
-        obj = entities[resolved[(source_id, ex.object, year)].key]
+        subject_res, object_res = resolved[(source_id, ex.subject, year)], resolved[(source_id, ex.object, year)]
         qualifiers = _resolve_attribution(ex.qualifiers, gaz, short_names.get(source_id))
-        statements.add(Statement(subject=subject, predicate=ex.predicate, object=obj, qualifiers=qualifiers,
-                                 confidence=ex.confidence, evidence=ex.evidence))
+        resolutions = tuple(Resolution(role, res.surface, res.key, res.reading.rule, res.reading.note)
+                            for role, res in (("subject", subject_res), ("object", object_res)) if res.reading)
+        statements.add(Statement(subject=entities[subject_res.key], predicate=ex.predicate,
+                                 object=entities[object_res.key], qualifiers=qualifiers,
+                                 confidence=ex.confidence, evidence=ex.evidence, resolutions=resolutions))
     return sorted(statements, key=_statement_order)
 
 
 def resolve_entities(mentions: Iterable[tuple[str, Mention]], *, gazetteer: Gazetteer | None = None,
-                     doc_years: Mapping[str, int] | None = None) -> dict[tuple[str, Mention], Entity]:
+                     doc_years: Mapping[str, int] | None = None,
+                     documents: Sequence[SourceDocument] | None = None) -> dict[tuple[str, Mention], Entity]:
     """The entity each (source id, mention) resolves to, for callers that hold bare mentions."""
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    years = dict(doc_years or {})
+    texts = {d.id: d.text for d in documents or ()}
+    years = {d.id: d.metadata.year for d in documents or () if d.metadata.year is not None}
+    years.update(doc_years or {})
     by_doc: dict[str, list[Mention]] = defaultdict(list)
     for source_id, mention in mentions:
         by_doc[source_id].append(mention)
-    resolver = _DocumentResolver(gaz)
+    resolver = _DocumentResolver(gaz, load_time_scoped_names())
     resolved: dict[tuple[str, Mention, int | None], _Resolved] = {}
     for source_id in sorted(by_doc):
-        resolved.update(resolver.resolve_mentions(source_id, by_doc[source_id], years.get(source_id)))
+        context = _DocumentContext(gaz, texts.get(source_id), by_doc[source_id])
+        resolved.update(resolver.resolve_mentions(source_id, by_doc[source_id], years.get(source_id), context))
     entities = _build_entities(resolved.values(), gaz)
     return {(source_id, mention): entities[r.key] for (source_id, mention, _), r in resolved.items()}
 
@@ -88,18 +130,21 @@ def resolve_entities(mentions: Iterable[tuple[str, Mention]], *, gazetteer: Gaze
 # -- per document --------------------------------------------------------------------------------
 
 class _DocumentResolver:
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, names: TimeScopedNames):
         self.gaz = gazetteer
+        self.names = names
 
-    def resolve_document(self, source_id: str, extractions: Sequence[Extraction], doc_year: int | None):
+    def resolve_document(self, source_id: str, extractions: Sequence[Extraction], doc_year: int | None,
+                         context: _DocumentContext):
         pairs = [(m, _year_of(ex, doc_year)) for ex in extractions for m in (ex.subject, ex.object)]
-        return self._resolve(source_id, pairs)
+        return self._resolve(source_id, pairs, context)
 
-    def resolve_mentions(self, source_id: str, mentions: Sequence[Mention], doc_year: int | None):
-        return self._resolve(source_id, [(m, doc_year) for m in mentions])
+    def resolve_mentions(self, source_id: str, mentions: Sequence[Mention], doc_year: int | None,
+                         context: _DocumentContext):
+        return self._resolve(source_id, [(m, doc_year) for m in mentions], context)
 
-    def _resolve(self, source_id: str, pairs: list[tuple[Mention, int | None]]):
-        first_pass = {(m, y): self._direct(m, y) for m, y in set(pairs)}
+    def _resolve(self, source_id: str, pairs: list[tuple[Mention, int | None]], context: _DocumentContext):
+        first_pass = {(m, y): self._time_scoped(self._direct(m, y), m, y, context) for m, y in set(pairs)}
         full_names = self._full_person_names(first_pass.values())
         out: dict[tuple[str, Mention, int | None], _Resolved] = {}
         for (mention, year), res in first_pass.items():
@@ -108,16 +153,30 @@ class _DocumentResolver:
             out[(source_id, mention, year)] = res
         return out
 
+    def _time_scoped(self, res: _Resolved, mention: Mention, year: int | None,
+                     context: _DocumentContext) -> _Resolved:
+        """A name whose state depends on the time and the document, read by its rule."""
+        rule = self.names.rule_for(mention.text, mention.key or res.key) if res.from_gazetteer else None
+        if rule is None:
+            return res
+        reading = read_name(self.gaz, self.names, rule, mention.text, year, context.cues(rule))
+        entry = self.gaz.get(reading.key)
+        return _Resolved(reading.key, entry.type if entry else res.type, res.surface, True, reading)
+
     def _direct(self, mention: Mention, year: int | None) -> _Resolved:
         surface = clean_surface(mention.text)
         candidates = self.gaz.keys_for(mention.text)
         if mention.key:
             key = mention.key
+            reading = None
             # a name several states used ("Kampuchea") goes to the one of the fact's time
             if key in candidates and len(candidates) > 1:
-                key = self.gaz.choose(candidates, year) or key
+                chosen = self.gaz.choose(candidates, year) or key
+                if chosen != key:
+                    reading = read_shared_name(self.gaz, mention.text, chosen, year)
+                key = chosen
             entry = self.gaz.get(key)
-            return _Resolved(key, entry.type if entry else mention.type, surface, entry is not None)
+            return _Resolved(key, entry.type if entry else mention.type, surface, entry is not None, reading)
         if candidates:
             same_type = [k for k in candidates if self.gaz.get(k).type == mention.type] or list(candidates)
             key = self.gaz.choose(same_type, year)
@@ -186,7 +245,7 @@ def _build_entities(resolved: Iterable[_Resolved], gaz: Gazetteer) -> dict[str, 
         aliases = tuple(sorted(set(seen) | set(entry.aliases if entry else ())))
         if entry is not None:
             entities[key] = Entity(key=key, label=entry.label, type=entry.type, aliases=aliases,
-                                   iso_code=entry.iso_code)
+                                   iso_code=entry.iso_code, wikidata=entry.wikidata)
             continue
         type_ = min(types[key], key=lambda t: (-types[key][t], ENTITY_TYPES.index(t) if t in ENTITY_TYPES else 99))
         # the label is the fullest form the texts use, without titles: deterministic, order-free

@@ -67,6 +67,22 @@ class KG(DefinedNamespace):
 
     # entity description
     isoCode: URIRef
+    formerIsoCode: URIRef
+
+    # identity over time
+    Succession: URIRef
+    NameChange: URIRef
+    successor: URIRef
+    predecessor: URIRef
+    fromState: URIRef
+    toState: URIRef
+    transitionYear: URIRef
+    successionType: URIRef
+    nameChange: URIRef
+    formerName: URIRef
+    newName: URIRef
+    resolvedBy: URIRef
+    resolutionNote: URIRef
 
     # provenance
     source: URIRef

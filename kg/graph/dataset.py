@@ -7,6 +7,11 @@ Graph model (terms from ``ontology/kg.ttl``):
   a ``kg:Statement`` node (``rdf:subject``/``rdf:predicate``/``rdf:object`` and qualifiers)
   derived from a ``kg:Evidence`` node (offsets, sentence, rule), plus a plain
   ``subject relation object`` triple when the source affirms the fact without hedging.
+* identity over time (default graph): for the states the statements name, every succession the
+  gazetteer records that reaches them (``kg:successor``/``kg:predecessor`` plus a
+  ``kg:Succession`` node with year, type and basis), the states at the other end (described
+  like any entity, so a chain can be followed), and renamings (``kg:NameChange``). These are
+  reference data, not facts read from a source.
 
 Quads are made with pyoxigraph objects directly (rdflib is far too slow at a million triples,
 see shared/notes/measured-here.md), with no blank nodes and in a fixed order, so the same input
@@ -28,6 +33,8 @@ from functools import lru_cache
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from ..errors import OntologyError
+from ..extract.gazetteer import Gazetteer, GazetteerEntry, Succession, load_gazetteer
+from ..identifiers import name_change_iri, succession_iri
 from ..iris import build_iri, entity_iri, evidence_iri, graph_iri, source_iri, statement_iri
 from ..model import POLARITIES, Entity, SourceDocument, Statement
 from ..settings import Settings
@@ -51,6 +58,7 @@ RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_node(_RDF + p) for p in ("subject", "
 RDFS_LABEL = _node(_RDFS + "label")
 OWL_SAME_AS = _node(_OWL + "sameAs")
 SKOS_PREF_LABEL, SKOS_ALT_LABEL = _node(SKOS_NAMESPACE + "prefLabel"), _node(SKOS_NAMESPACE + "altLabel")
+SKOS_NOTE = _node(SKOS_NAMESPACE + "note")
 PROV_WAS_DERIVED_FROM = _node(PROV_NAMESPACE + "wasDerivedFrom")
 PROV_WAS_GENERATED_BY = _node(PROV_NAMESPACE + "wasGeneratedBy")
 PROV_USED = _node(PROV_NAMESPACE + "used")
@@ -66,6 +74,8 @@ _K = {name: _node(KG[name]) for name in (
     "charStart", "charEnd", "sentence", "rule", "genre", "sha256", "kgVersion", "spacyModel",
     "spacyModelVersion", "settingsFingerprint", "year", "endYear", "timeText", "kind", "kindText",
     "quantity", "unit", "polarity", "hedged", "attributedTo", "attributedToEntity", "confidence",
+    "resolvedBy", "resolutionNote", "formerIsoCode", "Succession", "NameChange", "successor", "predecessor",
+    "fromState", "toState", "transitionYear", "successionType", "nameChange", "formerName", "newName",
 )}
 _POLARITY_NODE = {"affirmed": _K["Affirmed"], "negated": _K["Negated"]}
 _TRUE = Literal("true", datatype=XSD_BOOLEAN)
@@ -198,6 +208,67 @@ def _entity_quads(entity: Entity, node: NamedNode) -> list[Quad]:
     return quads
 
 
+def _reference_entity(entry: GazetteerEntry) -> Entity:
+    return Entity(key=entry.key, label=entry.label, type=entry.type, aliases=entry.aliases, iso_code=entry.iso_code,
+                  wikidata=entry.wikidata)
+
+
+def _succession_quads(succession: Succession, base_iri: str, nodes: dict[str, NamedNode]) -> list[Quad]:
+    g = _DEFAULT_GRAPH
+    before, after = nodes[succession.predecessor], nodes[succession.successor]
+    node = _node(succession_iri(base_iri, succession.predecessor, succession.successor))
+    quads = [Quad(before, _K["successor"], after, g),
+             Quad(after, _K["predecessor"], before, g),
+             Quad(node, RDF_TYPE, _K["Succession"], g),
+             Quad(node, _K["fromState"], before, g),
+             Quad(node, _K["toState"], after, g),
+             Quad(node, _K["successionType"], _string(succession.type), g)]
+    if succession.year is not None:
+        quads.append(Quad(node, _K["transitionYear"], year_literal(succession.year), g))
+    if succession.basis:
+        quads.append(Quad(node, SKOS_NOTE, _string(succession.basis), g))
+    return quads
+
+
+def _renaming_quads(entry: GazetteerEntry, node: NamedNode, base_iri: str) -> list[Quad]:
+    g = _DEFAULT_GRAPH
+    quads = []
+    if entry.former_iso_code:
+        quads.append(Quad(node, _K["formerIsoCode"], _string(entry.former_iso_code), g))
+    for change in sorted(entry.name_changes, key=lambda c: (c.year, c.former)):
+        change_node = _node(name_change_iri(base_iri, entry.key, change.year))
+        quads += [Quad(node, _K["nameChange"], change_node, g),
+                  Quad(change_node, RDF_TYPE, _K["NameChange"], g),
+                  Quad(change_node, _K["formerName"], _string(change.former), g),
+                  Quad(change_node, _K["newName"], _string(change.new), g),
+                  Quad(change_node, _K["transitionYear"], year_literal(change.year), g)]
+        if change.basis:
+            quads.append(Quad(change_node, SKOS_NOTE, _string(change.basis), g))
+    return quads
+
+
+def identity_over_time_quads(entities: dict[str, Entity], entity_nodes: dict[str, NamedNode], gazetteer: Gazetteer,
+                             base_iri: str) -> list[Quad]:
+    """Successions reaching the statements' states, the states at their other ends, renamings.
+
+    ``entity_nodes`` gains the nodes of the states added; ``entities`` is not changed.
+    """
+    states = [key for key, entity in entities.items() if entity.type == "State"]
+    successions = gazetteer.succession_closure(states)
+    added = sorted({k for s in successions for k in (s.predecessor, s.successor)} - set(entities))
+    quads: list[Quad] = []
+    for key in added:
+        entity_nodes[key] = _node(entity_iri(base_iri, key))
+        quads += _entity_quads(_reference_entity(gazetteer.get(key)), entity_nodes[key])
+    for key in sorted({*entities, *added}):
+        entry = gazetteer.get(key)
+        if entry is not None and entry.type == "State" and entities.get(key, entry).type == "State":
+            quads += _renaming_quads(entry, entity_nodes[key], base_iri)
+    for succession in successions:
+        quads += _succession_quads(succession, base_iri, entity_nodes)
+    return quads
+
+
 # --- sources and build ------------------------------------------------------------------------
 
 def _source_quads(source: SourceDocument, node: NamedNode) -> list[Quad]:
@@ -272,6 +343,10 @@ def _statement_quads(statement: Statement, node: NamedNode, subject: NamedNode, 
         quads.append(Quad(node, _K["attributedTo"], _string(q.attributed_to), graph))
     if attributed_entity is not None:
         quads.append(Quad(node, _K["attributedToEntity"], attributed_entity, graph))
+    for rule in sorted({r.rule for r in statement.resolutions}):
+        quads.append(Quad(node, _K["resolvedBy"], _string(rule), graph))
+    for note in sorted({f"{r.role}: {r.note}" for r in statement.resolutions}):
+        quads.append(Quad(node, _K["resolutionNote"], _string(note), graph))
     quads.append(Quad(node, PROV_WAS_DERIVED_FROM, evidence, graph))
     quads.append(Quad(node, PROV_WAS_GENERATED_BY, build, graph))
     return quads
@@ -298,8 +373,11 @@ def _preferred(candidate: Statement, kept: Statement) -> bool:
 
 
 def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDocument], build: BuildInfo,
-                    base_iri: str) -> list[Quad]:
+                    base_iri: str, gazetteer: Gazetteer | None = None, identity_over_time: bool = True) -> list[Quad]:
     """The whole dataset of a build, as quads in a fixed order (see the module docstring).
+
+    ``gazetteer`` (the packaged one by default) gives the successions and renamings written when
+    ``identity_over_time`` is on.
 
     Raises ``OntologyError`` for a relation or entity type the ontology does not declare, a
     statement whose source is not among ``sources``, or a malformed qualifier.
@@ -334,6 +412,8 @@ def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDoc
         quads += _source_quads(source, source_nodes[sid])
     for key, entity in entities.items():
         quads += _entity_quads(entity, entity_nodes[key])
+    if identity_over_time:
+        quads += identity_over_time_quads(entities, entity_nodes, gazetteer or load_gazetteer(), base_iri)
 
     per_graph: dict[str, list[tuple[str, Statement]]] = defaultdict(list)
     for iri, statement in by_iri.items():
@@ -362,6 +442,6 @@ def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDoc
 
 
 def build_dataset(statements: Sequence[Statement], sources: Sequence[SourceDocument], build_info: BuildInfo,
-                  base_iri: str | None = None) -> list[Quad]:
+                  base_iri: str | None = None, gazetteer: Gazetteer | None = None) -> list[Quad]:
     """``statement_quads`` with the base IRI from the settings when not given (ARCHITECTURE.md name)."""
-    return statement_quads(statements, sources, build_info, base_iri or Settings().base_iri)
+    return statement_quads(statements, sources, build_info, base_iri or Settings().base_iri, gazetteer)
