@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .iris import entity_iri, key_from_entity_iri
-from .model import Entity, Evidence, Qualifiers, Statement
+from .model import Entity, Evidence, Qualifiers, Resolution, Statement
 
 
 def statement_to_record(statement: Statement, base_iri: str) -> dict:
@@ -45,6 +45,9 @@ def statement_to_record(statement: Statement, base_iri: str) -> dict:
         "object_iso": o.iso_code,
         "subject_wikidata": s.wikidata,
         "object_wikidata": o.wikidata,
+        # how time- or context-dependent names ("Germany" in 1977) were read (kg.timescope)
+        "resolutions": [{"role": r.role, "surface": r.surface, "key": r.key, "rule": r.rule, "note": r.note}
+                        for r in statement.resolutions],
     }
 
 
@@ -75,6 +78,8 @@ def record_to_statement(record: dict, base_iri: str) -> Statement:
             source_id=record["doc"], char_start=int(record["char_start"]), char_end=int(record["char_end"]),
             sentence=record.get("evidence", ""), rule=record.get("rule", ""),
         ),
+        resolutions=tuple(Resolution(r["role"], r["surface"], r["key"], r["rule"], r["note"])
+                          for r in record.get("resolutions") or ()),
     )
 
 
