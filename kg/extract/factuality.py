@@ -33,6 +33,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from .timex import paragraph_break
+from .doctext import doc_text, entities_in
 
 LEXICONS = Path(__file__).parent / "lexicons"
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
@@ -243,10 +244,17 @@ def _next_sentence_cautions(sent: Span) -> bool:
 # --------------------------------------------------------------------------- attribution
 
 def _entity_at(tok: Token) -> Span | None:
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    # read from the token's own IOB tags: scanning doc.ents per token is quadratic
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=tok.ent_type_, span_id=tok.ent_id_)
 
 
 def _clean_label(text: str, keep_titles: bool = False) -> str:
@@ -316,7 +324,7 @@ def _subject_of(verb: Token) -> Token | None:
 
 
 def _inside_quote(tok: Token, sent: Span, context: "FactualityContext | None") -> bool:
-    before = sent.doc.text[sent.start_char:tok.idx]
+    before = doc_text(sent.doc)[sent.start_char:tok.idx]
     opened = sum(before.count(q) for q in OPEN_QUOTES) - sum(before.count(q) for q in CLOSE_QUOTES)
     opened += before.count('"') % 2
     starts_open = context is not None and context.quote_open
@@ -418,7 +426,7 @@ def _sentence_speaker(sent: Span, context: "FactualityContext") -> str | None:
 
 
 def _last_person(sent: Span) -> str | None:
-    people = [e for e in sent.ents if e.label_ in {"Person", "PERSON"} and e.root.dep_ in {"nsubj", "nsubjpass"}]
+    people = [e for e in entities_in(sent) if e.label_ in {"Person", "PERSON"} and e.root.dep_ in {"nsubj", "nsubjpass"}]
     return _clean_label(people[-1].text) if people else None
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from .doctext import doc_text
+
 LEXICONS = Path(__file__).parent / "lexicons"
 # dependency labels that join the words of one number ("2,220 billion", "two thousand")
 NUMBER_PARTS = {"compound", "nummod", "quantmod", "npadvmod", "amod", "punct", "cc", "conj"}
@@ -122,7 +124,7 @@ def _fraction_at(tokens: list[Token]) -> tuple[str, list[Token]] | None:
 def _span_text(doc, tokens: list[Token]) -> tuple[str, int, int]:
     first, last = min(tokens, key=lambda t: t.i), max(tokens, key=lambda t: t.i)
     start, end = first.idx, last.idx + len(last.text)
-    return doc.text[start:end], start, end
+    return doc_text(doc)[start:end], start, end
 
 
 def _counted_unit(head: Token) -> tuple[str, list[Token]]:

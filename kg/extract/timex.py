@@ -28,6 +28,8 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from .doctext import doc_text
+
 LEXICONS = Path(__file__).parent / "lexicons"
 MIN_YEAR, MAX_YEAR = 1000, 2100
 # a finite verb or modal: a sentence without one is a heading, a dateline or a table row
@@ -127,7 +129,7 @@ def _counts_something(sent: Span, start: int, end: int) -> bool:
     lex = _lexicon()
     if tok.ent_type_ in {"MONEY", "PERCENT", "QUANTITY"}:
         return True
-    before = sent.doc.text[max(sent.doc[sent.start].idx, start - 12):start].strip().lower()
+    before = doc_text(sent.doc)[max(sent.doc[sent.start].idx, start - 12):start].strip().lower()
     if any(before.endswith(prefix) for prefix in lex["non_year_prefixes"]):
         return True
     # "1500 troops": a number modifying a plural count noun is a head count, but "the 1955
@@ -212,7 +214,7 @@ def _lines_are_paragraphs(doc) -> bool:
     """Whether the text has one paragraph per line (cleaned text) rather than wrapped lines."""
     cached = doc.user_data.get("kg_lines_are_paragraphs")
     if cached is None:
-        lines = [line for line in doc.text.split("\n") if line.strip()]
+        lines = [line for line in doc_text(doc).split("\n") if line.strip()]
         cached = bool(lines) and sum(len(line) for line in lines) / len(lines) > 150
         doc.user_data["kg_lines_are_paragraphs"] = cached
     return cached
@@ -221,7 +223,7 @@ def _lines_are_paragraphs(doc) -> bool:
 def paragraph_break(doc, start: int, end: int) -> bool:
     """Whether the text between two sentences (``doc.text[start:end]``) ends a paragraph: a
     blank line, or any line break when the text keeps one paragraph per line."""
-    text = doc.text
+    text = doc_text(doc)
     while start > 0 and text[start - 1].isspace():  # spaCy keeps trailing whitespace in a sentence
         start -= 1
     gap = text[start:end] if start <= end else ""
