@@ -189,9 +189,13 @@ def write_mapping(statements_or_quads: Iterable, path: str | Path, fmt: str = "c
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".kg-mapping-", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temporary, target)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            os.replace(temporary, target)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
     except OSError as exc:
         raise ExportError(f"Cannot write the mapping to {target}: {exc.strerror or exc}.",
                           "Choose a writable path with -o.") from exc

@@ -201,8 +201,8 @@ def read_name(gaz: Gazetteer, names: TimeScopedNames, rule: NameRule, surface: s
     if ranked:
         return Reading(rule.key, UNCLEAR, f"{said} kept as {label(rule.key)}: the document does not clearly "
                                           f"say which state it means (mentions pointing to each: {tally})")
-    return Reading(rule.key, OUT_OF_PERIOD, f"{said} read as {label(rule.key)}: no other state went by "
-                                            f"that name then")
+    why = "no other state went by that name then" if year is not None else "no reading applies without a year"
+    return Reading(rule.key, OUT_OF_PERIOD, f"{said} read as {label(rule.key)}: {why}")
 
 
 def read_shared_name(gaz: Gazetteer, surface: str, chosen: str, year: int | None) -> Reading:
