@@ -128,6 +128,7 @@ def extract_documents(documents: Sequence[SourceDocument], settings: Settings, *
     ``settings.n_process`` local processes when there is enough text to repay starting them,
     else in this process. ``cache`` is a ``kg.cache.ExtractionCache`` or None.
     """
+    from . import distributed
     from .distributed import chunked, run_in_process, run_on_dask, run_on_pool, segment_stream, worker_pipeline
 
     found: dict[int, list[Extraction]] = {}
@@ -140,10 +141,13 @@ def extract_documents(documents: Sequence[SourceDocument], settings: Settings, *
             found[index] = cached
     hits = len(found)
 
-    pieces = {i: segments(documents[i].text) for i in to_parse}
+    def cut(text: str) -> list[tuple[int, int]]:
+        return segments(text, SEGMENT_CHARS)
+
+    pieces = {i: cut(documents[i].text) for i in to_parse}
     total = sum(len(p) for p in pieces.values())
     chars = sum(len(documents[i].text) for i in to_parse)
-    chunks = chunked(segment_stream(((i, documents[i]) for i in to_parse), lambda text: segments(text)))
+    chunks = chunked(segment_stream(((i, documents[i]) for i in to_parse), cut), distributed.CHUNK_CHARS)
     if dask_address:
         processes, results = 0, run_on_dask(settings, chunks, dask_address)
     elif settings.n_process > 1 and chars >= PARALLEL_MIN_CHARS and total > 1:

@@ -188,15 +188,15 @@ def run_on_dask(settings: Settings, chunks: Iterable[Sequence[Segment]], address
                                    "Start at least one `dask worker` for it.") from exc
         iterator = iter(chunks)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        futures = as_completed()
-        in_flight = 0
+        first = []
         for chunk in iterator:
-            futures.add(client.submit(extract_chunk, settings, list(chunk), pure=False))
-            in_flight += 1
-            if in_flight >= workers * AHEAD_PER_WORKER:
+            first.append(client.submit(extract_chunk, settings, list(chunk), pure=False))
+            if len(first) >= workers * AHEAD_PER_WORKER:
                 break
+        if not first:
+            return
+        futures = as_completed(first, loop=client.loop)
         for future in futures:
-            in_flight -= 1
             try:
                 yield future.result()
             except KGError:
@@ -208,7 +208,6 @@ def run_on_dask(settings: Settings, chunks: Iterable[Sequence[Segment]], address
             chunk = next(iterator, None)
             if chunk is not None:
                 futures.add(client.submit(extract_chunk, settings, list(chunk), pure=False))
-                in_flight += 1
     finally:
         client.close()
 
