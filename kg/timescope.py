@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import RuleError
@@ -58,11 +58,18 @@ class TimeScopedNames:
     min_cues: int = 2
     dominance: float = 3.0
 
+    @cached_property
+    def _by_surface(self) -> dict[str, tuple[NameRule, ...]]:
+        found: dict[str, list[NameRule]] = {}
+        for rule in self.rules:
+            for surface in rule.surfaces:
+                found.setdefault(surface.lower(), []).append(rule)
+        return {surface: tuple(rules) for surface, rules in found.items()}
+
     def rule_for(self, surface: str, key: str | None) -> NameRule | None:
         """The rule for a mention's surface, when it was recognised as the rule's entry."""
-        text = strip_decoration(surface).lower()
-        for rule in self.rules:
-            if (key is None or key == rule.key) and text in {s.lower() for s in rule.surfaces}:
+        for rule in self._by_surface.get(strip_decoration(surface).lower(), ()):
+            if key is None or key == rule.key:
                 return rule
         return None
 
