@@ -246,8 +246,9 @@ def _register_commands() -> None:
         cli.add_command(view)
         cli.add_command(analyze)
     from .cli_claims import asof, claims, diff
+    from .cli_ids import mapping
 
-    for command in (claims, diff, asof):
+    for command in (claims, diff, asof, mapping):
         cli.add_command(command)
 
 
