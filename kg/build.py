@@ -264,7 +264,7 @@ def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "outpu
         mark = time.perf_counter()
         extractions = [e for e in run.extractions if e.confidence >= settings.min_confidence]
         del run
-        statements: list[Statement] = resolve(extractions)
+        statements: list[Statement] = resolve(extractions, documents=documents)
         del extractions
         timings["resolve"] = time.perf_counter() - mark
 
