@@ -119,6 +119,9 @@ def _in_complement(trigger: Token, governor: Token) -> bool:
     step = _path_to(governor, trigger)[-1]
     if step.dep_ in SUBJECT_DEPS or step.dep_ in {"advcl", "mark", "cc", "punct", "conj"}:
         return False
+    lo, hi = sorted((governor.i, step.left_edge.i if step.i > governor.i else step.right_edge.i))
+    if any(t.text == ";" for t in governor.doc[lo + 1:hi]):
+        return False  # clauses a semicolon separates are siblings the parser hung on each other
     if step.dep_ == "prep" and step.lower_ == "according":
         return False
     return True
@@ -342,8 +345,11 @@ def _speech_attribution(trigger: Token, sent: Span, context) -> tuple[str | None
         if step.dep_ in {"dative", "npadvmod", "advmod"} or (step.dep_ == "prep" and step.lower_ not in REPORTED_PREPS.get(
                 _lemma(gov), {"of", "about", "on"})):
             continue  # the addressee or circumstances of the speech, not what it says
-        if _lemma(gov) in lex["expressive_verbs"] and step == trigger and step.dep_ == "dobj":
-            continue  # "expressed support for X" states the fact itself, it reports nothing
+        if _lemma(gov) in lex["expressive_verbs"] and step == trigger and step.dep_ == "dobj" and not any(
+                c.dep_ == "poss" and c.pos_ != "PRON" for c in trigger.children):
+            # "expressed support for X" states the fact itself, it reports nothing; "affirmed the
+            # GDR's support for X" reports a third party's stance
+            continue
         if gov.tag_ == "VBN" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in gov.children) and \
                 not any(c.dep_ == "agent" for c in gov.children):
             continue  # "it was reported that": a hedge, with no one to attribute it to
@@ -408,6 +414,34 @@ def _is_heading(sent: Span) -> bool:
     return len(sent) <= 40 and not any(t.tag_ in FINITE_VERB_TAGS for t in sent)
 
 
+def _opens_record(sent: Span) -> bool:
+    """A record's heading line ("Memorandum on the Conversation between X and Y ...") that the
+    parser ran into the record's first sentence: its first line alone is verbless and names a
+    record kind."""
+    first_line_end = sent.text.find("\n")
+    if first_line_end < 0:
+        return False
+    line = sent.text[:first_line_end].strip()
+    if not re.match(_lexicon("attribution")["report_headings"], line, re.IGNORECASE):
+        return False
+    end = sent.start_char + first_line_end
+    return not any(t.tag_ in FINITE_VERB_TAGS for t in sent if t.idx < end)
+
+
+def _record_speaker(sent: Span) -> bool:
+    """ "Comrade Kim Il Sung stated ...": a speaker titled the way the records of communist
+    parties and embassies title them. Such a sentence marks a record, even where no heading
+    was seen (a long document split into segments starts mid-record)."""
+    titles = set(_lexicon("attribution")["record_speaker_titles"])
+    speech = set(_lexicon("attribution")["speech_verbs"])
+    for tok in sent:
+        if tok.pos_ in {"VERB", "AUX"} and _lemma(tok) in speech:
+            subject = _subject_of(tok)
+            if subject is not None and any(t.lower_ in titles for t in subject.subtree):
+                return True
+    return False
+
+
 def _sentence_speaker(sent: Span, context: "FactualityContext") -> str | None:
     """The speaker a sentence names with a speech verb of its own ("Kim Il Sung stated ...")."""
     speech = set(_lexicon("attribution")["speech_verbs"])
@@ -418,8 +452,14 @@ def _sentence_speaker(sent: Span, context: "FactualityContext") -> str | None:
         if subject is None:
             continue
         ent = _entity_at(subject)
-        if ent is not None and ent.label_ in {"Person", "PERSON", "Organization", "ORG", "State", "GPE"}:
-            return _clean_label(ent.text, keep_titles=ent.label_ not in {"Person", "PERSON"})
+        if ent is not None and ent.label_ in {"Person", "PERSON"}:
+            return _clean_label(ent.text)
+        if ent is not None and ent.label_ in {"Organization", "ORG", "State", "GPE"}:
+            if context.report_mode and context.carry and context.speaker:
+                # inside a record, "The Party Congress characterized X as ..." is the speaker's
+                # account of a body's view: the record still reports the same speaker
+                return context.speaker
+            return _clean_label(ent.text, keep_titles=True)
         if subject.lower_ in {"he", "she"}:
             return context.speaker
     return None
@@ -460,6 +500,10 @@ class FactualityContext:
             report = state.report_mode or bool(re.match(lex["report_headings"], text, re.IGNORECASE))
             return replace(state, speaker=None, report_mode=report, quote_open=False, quote_speaker=None,
                            carry=False, previous_end=sent.end_char)
+        if _opens_record(sent):
+            state = replace(state, speaker=None, report_mode=True, quote_open=False, quote_speaker=None, carry=False)
+        elif not state.report_mode and _record_speaker(sent):
+            state = replace(state, report_mode=True)
         named = _sentence_speaker(sent, state)
         narrator = bool(re.match(lex["narrator_markers"], text, re.IGNORECASE))
         speaker = named or _last_person(sent) or state.speaker
