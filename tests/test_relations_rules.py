@@ -45,11 +45,16 @@ def test_every_rule_predicate_exists_in_the_ontology():
     assert not missing, f"rule predicates missing from ontology/kg.ttl: {missing}"
 
 
-def test_rules_compile_once_per_vocab():
-    vocab = Vocab()
+def test_rules_compile_once_per_rule_set():
     rules = load_rules()
-    assert compile_rules(vocab, rules) is compile_rules(vocab, rules)
-    assert compile_rules(Vocab(), rules) is not compile_rules(vocab, rules)
+    assert compile_rules(rules) is compile_rules(rules)
+    other = load_rules(ROOT / "kg" / "extract" / "rules")
+    assert compile_rules(other) is not compile_rules(rules)
+    compiled = compile_rules(rules)
+    # every lemma trigger is indexed under its lower-case and capitalised forms
+    assert any(c.rule.id == "recognized.recognize" for c in compiled.by_lemma["recognize"])
+    assert any(c.rule.id == "recognized.recognize" for c in compiled.by_lemma["Recognize"])
+    assert all(not c.rule.trigger.lemmas for c in compiled.by_entity)
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -69,14 +69,14 @@ def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[T
     head = verb.head
     if verb.dep_ in ("xcomp", "ccomp", "advcl") and _extends_invitation(head, lex):
         return []  # "the invitation X extended to visit Y": the visitor is the invitee, not X
-    if verb.dep_ in ("xcomp", "ccomp") and head is not verb:
+    if verb.dep_ in ("xcomp", "ccomp") and head.i != verb.i:
         # "urged China to recognize X": the controller is the object of an object-control verb
         if head.lemma_.lower() in lex.object_control_verbs:
             objects = [c for c in head.children if c.dep_ == "dobj"]
             if objects:
                 return objects
         return logical_subjects(head, lex, hops + 1)
-    if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in ("conj", "advcl") and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
         return logical_subjects(head, lex, hops + 1)
     if verb.dep_ == "relcl":
         return [head]
@@ -150,7 +150,7 @@ def role_holders(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[
     if not found and noun.dep_ == "compound":
         # "Indonesia's President Sukarno": the possessor hangs on the name, not on the title
         bearer = noun.head
-        found = [c for c in bearer.children if c is not noun and c.dep_ in ("poss", "compound", "amod", "nmod")
+        found = [c for c in bearer.children if c.i != noun.i and c.dep_ in ("poss", "compound", "amod", "nmod")
                  and index.of(c) is not None and index.of(c) != index.of(bearer) and not _stance_prefixed(c, lex)]
     return found
 
@@ -200,8 +200,11 @@ def walk(path: tuple[Step, ...], trigger: Token, theme: Token | None, index: Ent
             elif step.macro == "SELF":
                 nxt.append(tok)
             elif step.up:
-                if tok.head is not tok and (step.dep is None or tok.dep_ == step.dep):
-                    nxt.append(tok.head)
+                # spaCy makes a new Token object on every access: compare positions, not identity
+                head = tok.head
+                if head.i != tok.i and (step.dep is None or tok.dep_ == step.dep) and (
+                        not step.lemmas or head.lower_ in step.lemmas or head.lemma_.lower() in step.lemmas):
+                    nxt.append(head)
             else:
                 nxt += [c for c in tok.children if _dep_matches(c, step.dep)
                         and (not step.lemmas or c.lower_ in step.lemmas or c.lemma_.lower() in step.lemmas)]
@@ -272,7 +275,7 @@ def antecedent(token: Token, lex: ArgumentLexicon) -> Token:
         return token
     noun = clause.head
     copula = noun.head
-    if copula.lemma_.lower() in lex.copulas and copula is not noun:
+    if copula.lemma_.lower() in lex.copulas and copula.i != noun.i:
         other = {"attr": ("nsubj",), "nsubj": ("attr",)}.get(noun.dep_, ())
         named = [c for c in copula.children if c.dep_ in other]
         if named:

@@ -14,10 +14,13 @@ from spacy.tokens import Doc, Span, Token
 from ..model import Evidence, Extraction, Mention, Qualifiers, SourceDocument
 from . import relations_support as support
 from .arguments import ActorFor, Argument, EntityIndex, path_arguments, role_arguments, typed_argument
-from .relations_rules import CompiledRules, Rule, RuleSet, compile_rules, load_rules
+from .relations_rules import CompiledRules, Rule, RuleSet, Step, WordSpec, compile_rules, load_rules
 
 _SPACES = re.compile(r"\s+")
 _MODIFIER_DEPS = ("amod", "compound", "nmod", "npadvmod", "advmod")
+# a rule asking for a preposition means any of these: the parser labels "to"/"by" phrases
+# `dative`/`agent` as often as `prep`
+_PREP_DEPS = ("prep", "dative", "agent")
 
 
 @dataclass(frozen=True)
@@ -68,17 +71,54 @@ def _has_modifier(token: Token, lemmas: frozenset[str]) -> bool:
     return any(c.dep_ in _MODIFIER_DEPS and c.lemma_.lower() in lemmas for c in token.children)
 
 
+def _word_matches(token: Token, words: WordSpec, forms: frozenset[str]) -> bool:
+    if words.lemmas and token.lemma_ not in forms:
+        return False
+    if words.pos and token.pos_ not in words.pos:
+        return False
+    return not words.ent_types or token.ent_type_ in words.ent_types
+
+
+def _route_ends(token: Token, route: tuple[Step, ...]) -> list[Token]:
+    """Where a theme route leads from the trigger: plain dependency steps only (no macros)."""
+    current = [token]
+    for step in route:
+        nxt: list[Token] = []
+        for tok in current:
+            if step.up:
+                head = tok.head
+                if head.i != tok.i and (step.dep is None or tok.dep_ == step.dep) and (
+                        not step.lemmas or head.lower_ in step.lemmas):
+                    nxt.append(head)
+            else:
+                deps = _PREP_DEPS if step.dep == "prep" else (step.dep,)
+                nxt += [c for c in tok.children if c.dep_ in deps and (not step.lemmas or c.lower_ in step.lemmas)]
+        if not nxt:
+            return []
+        current = nxt
+    return current
+
+
 def _candidates(doc: Doc, compiled: CompiledRules) -> list[_Candidate]:
+    """Every (rule, trigger, theme) the Doc offers, in text order."""
     found: dict[tuple[str, int, int], _Candidate] = {}
-    for match_id, token_ids in compiled.matcher(doc):
-        rule = compiled.rule_of_key[doc.vocab.strings[match_id]]
-        trigger = doc[token_ids[0]]
-        theme = doc[token_ids[-1]] if rule.theme is not None else None
-        themes = [theme] if theme is None else [theme] + [
-            c for c in theme.conjuncts if c.lemma_.lower() in rule.theme.words.lemmas]
-        for th in themes:
-            key = (rule.id, trigger.i, th.i if th is not None else -1)
-            found.setdefault(key, _Candidate(rule, trigger, th))
+    forms = compiled.trigger_forms
+    for token in doc:
+        lemma_rules = compiled.by_lemma.get(token.lemma_, ()) if token.lemma_ in forms else ()
+        entity_rules = compiled.by_entity if token.ent_type else ()
+        for crule in (*lemma_rules, *entity_rules):
+            rule = crule.rule
+            if not _word_matches(token, rule.trigger, crule.lemma_forms):
+                continue
+            if rule.theme is None:
+                found.setdefault((rule.id, token.i, -1), _Candidate(rule, token, None))
+                continue
+            for route in crule.routes:
+                for theme in _route_ends(token, route):
+                    if not _word_matches(theme, rule.theme.words, crule.theme_forms):
+                        continue
+                    for th in [theme] + [c for c in theme.conjuncts if c.lemma_.lower() in rule.theme.words.lemmas]:
+                        found.setdefault((rule.id, token.i, th.i), _Candidate(rule, token, th))
     return [found[k] for k in sorted(found, key=lambda k: (k[1], k[2], k[0]))]
 
 
@@ -247,7 +287,7 @@ def extract_relations(doc: Doc, source: SourceDocument, segment_start: int = 0,
     context = context or ExtractionContext()
     ruleset = context.rules or load_rules()
     actor_for = context.actor_for if context.actor_for is not None else support.default_actor_for()
-    compiled = compile_rules(doc.vocab, ruleset)
+    compiled = compile_rules(ruleset)
     index = EntityIndex(doc)
     by_sentence: dict[int, list[_Candidate]] = {}
     for cand in _candidates(doc, compiled):

@@ -13,9 +13,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from spacy.matcher import DependencyMatcher
-from spacy.vocab import Vocab
-
 from ..errors import RuleError
 from ..model import ENTITY_TYPES
 
@@ -261,7 +258,12 @@ def _assemble(files: list[tuple[str, str]]) -> RuleSet:
 
 
 # ---------------------------------------------------------------------------------------------
-# compiling triggers into a DependencyMatcher
+# compiling triggers into a lookup table
+#
+# Most triggers are "a word with one of these lemmas", and themes hang one or two dependency
+# steps from it. A per-token dictionary lookup followed by a short walk of the parse finds them
+# for a fraction of what spaCy's DependencyMatcher costs (it evaluates every pattern's token
+# predicates on every token of the Doc: as much time as parsing itself on these texts).
 
 
 def _lemma_variants(lemmas: frozenset[str]) -> list[str]:
@@ -269,27 +271,15 @@ def _lemma_variants(lemmas: frozenset[str]) -> list[str]:
     return sorted({v for lemma in lemmas for v in (lemma, lemma.capitalize(), lemma.upper())})
 
 
-def _word_attrs(words: WordSpec) -> dict:
-    attrs: dict = {}
-    if words.lemmas:
-        attrs["LEMMA"] = {"IN": _lemma_variants(words.lemmas)}
-    if words.pos:
-        attrs["POS"] = {"IN": sorted(words.pos)}
-    if words.ent_types:
-        attrs["ENT_TYPE"] = {"IN": sorted(words.ent_types)}
-    return attrs
-
-
 _MACRO_THEME_DEPS = {"OBJ": ("dobj", "nsubjpass"), "SUBJ": ("nsubj",)}
 
 
-def _theme_patterns(rule: Rule) -> list[list[dict]]:
-    """One DependencyMatcher pattern per way the theme can hang on the trigger; theme node last."""
-    trigger_attrs = _word_attrs(rule.trigger)
+def theme_routes(rule: Rule) -> tuple[tuple[Step, ...], ...]:
+    """The theme paths with their macros spelled out as plain steps (``OBJ`` -> ``dobj`` or
+    ``nsubjpass``), so a route is walked the same way as any path."""
     if rule.theme is None:
-        return [[{"RIGHT_ID": "trigger", "RIGHT_ATTRS": trigger_attrs}]]
-    theme_attrs = _word_attrs(rule.theme.words)
-    patterns = []
+        return ()
+    routes: list[tuple[Step, ...]] = []
     for path in rule.theme.paths:
         expanded: list[list[Step]] = [[]]
         for step in path:
@@ -298,60 +288,54 @@ def _theme_patterns(rule: Rule) -> list[list[dict]]:
                     raise RuleError(f"{rule.source_file}: rule {rule.id}: theme paths may use only "
                                     "OBJ or SUBJ alone")
                 expanded = [[Step(dep=d)] for d in _MACRO_THEME_DEPS[step.macro]]
+            elif step.from_theme:
+                raise RuleError(f"{rule.source_file}: rule {rule.id}: a theme path cannot start at the theme")
             else:
                 expanded = [e + [step] for e in expanded]
-        for steps in expanded:
-            anchor = dict(trigger_attrs)
-            nodes = [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": anchor}]
-            left = "trigger"
-            for n, step in enumerate(steps):
-                last = n == len(steps) - 1
-                node_id = "theme" if last else f"step{n}"
-                attrs = dict(theme_attrs) if last else {}
-                if step.up:
-                    # "<acl": the current word hangs on its head with this label
-                    if step.dep:
-                        if left == "trigger":
-                            anchor["DEP"] = step.dep
-                        else:
-                            nodes[-1]["RIGHT_ATTRS"]["DEP"] = step.dep
-                    nodes.append({"LEFT_ID": left, "REL_OP": "<", "RIGHT_ID": node_id, "RIGHT_ATTRS": attrs})
-                else:
-                    if step.dep == "prep":
-                        attrs["DEP"] = {"IN": ["prep", "dative", "agent"]}
-                    elif step.dep:
-                        attrs["DEP"] = step.dep
-                    if step.lemmas:
-                        attrs["LOWER"] = {"IN": sorted(step.lemmas)}
-                    nodes.append({"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": node_id, "RIGHT_ATTRS": attrs})
-                left = node_id
-            patterns.append(nodes)
-    return patterns
+        routes += [tuple(e) for e in expanded]
+    return tuple(routes)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    lemma_forms: frozenset[str]  # trigger lemmas as the lemmatizer may write them
+    routes: tuple[tuple[Step, ...], ...]  # ways the theme hangs on the trigger
+    theme_forms: frozenset[str]  # theme lemmas as the lemmatizer may write them
 
 
 @dataclass(frozen=True)
 class CompiledRules:
+    """The rules indexed by trigger: ``by_lemma`` for lemma triggers, ``by_entity`` for rules
+    whose trigger is only an entity type ("a Person token")."""
+
     ruleset: RuleSet
-    matcher: DependencyMatcher
-    rule_of_key: dict[str, Rule]
+    by_lemma: dict[str, tuple[CompiledRule, ...]]
+    by_entity: tuple[CompiledRule, ...]
+    trigger_forms: frozenset[str]  # every key of by_lemma: one set lookup rejects most tokens
 
 
-_COMPILED: dict[tuple[int, int], tuple[Vocab, CompiledRules]] = {}
+_COMPILED: dict[int, tuple[RuleSet, CompiledRules]] = {}
 
 
-def compile_rules(vocab: Vocab, ruleset: RuleSet) -> CompiledRules:
-    """The rules' trigger patterns in one DependencyMatcher; compiled once per vocab and rule set."""
-    cache_key = (id(vocab), id(ruleset))
-    hit = _COMPILED.get(cache_key)
-    if hit is not None and hit[0] is vocab:
+def compile_rules(ruleset: RuleSet) -> CompiledRules:
+    """The rules' triggers as lookup tables; compiled once per rule set."""
+    hit = _COMPILED.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
         return hit[1]
-    matcher = DependencyMatcher(vocab)
-    rule_of_key: dict[str, Rule] = {}
+    by_lemma: dict[str, list[CompiledRule]] = {}
+    by_entity: list[CompiledRule] = []
     for rule in ruleset.rules:
-        key = f"rel:{rule.id}"
-        matcher.add(key, _theme_patterns(rule))
-        rule_of_key[key] = rule
-    compiled = CompiledRules(ruleset, matcher, rule_of_key)
-    # keep the vocab alive with its matcher so an id() is never reused for another vocab
-    _COMPILED[cache_key] = (vocab, compiled)
+        compiled_rule = CompiledRule(
+            rule, frozenset(_lemma_variants(rule.trigger.lemmas)), theme_routes(rule),
+            frozenset(_lemma_variants(rule.theme.words.lemmas)) if rule.theme is not None else frozenset())
+        if rule.trigger.lemmas:
+            for form in compiled_rule.lemma_forms:
+                by_lemma.setdefault(form, []).append(compiled_rule)
+        else:
+            by_entity.append(compiled_rule)
+    compiled = CompiledRules(ruleset, {k: tuple(v) for k, v in by_lemma.items()}, tuple(by_entity),
+                             frozenset(by_lemma))
+    # keep the rule set alive with its tables so an id() is never reused for another rule set
+    _COMPILED[id(ruleset)] = (ruleset, compiled)
     return compiled
