@@ -154,3 +154,63 @@ def test_scholarly_prose_does_not_carry_speakers(nlp):
     context = FactualityContext.for_document("scholarly").advance(first)
     trigger = next(t for t in second if t.text == "provided")
     assert assess(trigger, second, context).attributed_to is None
+
+
+def _assess_all(nlp, text, lemmas):
+    """Every trigger of ``lemmas`` in ``text``, assessed with the context carried sentence by sentence."""
+    doc = nlp(text)
+    context = FactualityContext()
+    found = []
+    for sent in doc.sents:
+        found += [(tok.text, assess(tok, sent, context)) for tok in sent if tok.lemma_ in lemmas]
+        context = context.advance(sent)
+    return found
+
+
+@pytest.mark.model
+def test_a_heading_line_run_into_the_first_sentence_still_opens_a_record(nlp):
+    text = ("Memorandum on the Conversation between Tito and Castro on 3 May 1972\n"
+            "Personal notes of the interpreter were kept. Fidel Castro stated that the talks were useful. "
+            "Cuba provided aid to Mozambique.")
+    found = dict(_assess_all(nlp, text, {"provide"}))
+    assert found["provided"].attributed_to == "Fidel Castro"
+
+
+@pytest.mark.model
+def test_a_comrade_speaker_marks_a_record_without_a_heading(nlp):
+    # a long document cut into segments may start in the middle of a record
+    text = ("Comrade Fidel Castro stressed that the talks were useful. "
+            "The Communist Party of Cuba firmly supports the Vietnamese people.")
+    assert dict(_assess_all(nlp, text, {"support"}))["supports"].attributed_to == "Fidel Castro"
+    plain = "Fidel Castro stressed that the talks were useful. Cuba firmly supports the Vietnamese people."
+    assert dict(_assess_all(nlp, plain, {"support"}))["supports"].attributed_to is None
+
+
+@pytest.mark.model
+def test_a_body_named_inside_a_record_does_not_take_over_as_speaker(nlp):
+    text = ("Memorandum of the Conversation, 3 May 1972.\n"
+            "Comrade Fidel Castro stated that the talks were useful. "
+            "The Party Congress of Albania characterized Yugoslavia as a revisionist state. "
+            "Cuba provided aid to Mozambique.")
+    assert dict(_assess_all(nlp, text, {"provide"}))["provided"].attributed_to == "Fidel Castro"
+
+
+@pytest.mark.model
+def test_expressive_verbs_report_a_third_party_stance_but_not_the_speakers_own(nlp):
+    assert _assess(nlp, "Castro affirmed Cuba's support for the Angolan government.", "support").attributed_to == "Castro"
+    assert _assess(nlp, "Castro expressed his support for the Angolan government.", "support").attributed_to is None
+
+
+@pytest.mark.model
+def test_praise_reports_what_it_praises(nlp):
+    assert _assess(nlp, "Castro praised Tanzania's achievements in building socialism.",
+                   "building").attributed_to == "Castro"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, word", [
+    ("Cuba tried to push the movement in a pro-Soviet direction.", "push"),  # an attempt, not a doubt
+    ("Laos dropped its hostile stance toward Thailand; the two had ostensibly fought a war.", "hostile"),
+])
+def test_attempts_and_semicolon_siblings_do_not_hedge(nlp, text, word):
+    assert not _assess(nlp, text, word).hedged

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.model
 ENTITIES = {
     "State": {"cuba": ["Cuba"], "angola": ["Angola"], "chile": ["Chile"], "sweden": ["Sweden"],
               "china": ["China", "Chinese"], "vietnam": ["Vietnam"], "egypt": ["Egypt"], "libya": ["Libya"],
-              "soviet-union": ["Soviet Union", "USSR"], "united-states": ["United States", "U.S."],
+              "soviet-union": ["Soviet Union", "USSR", "Soviet"], "united-states": ["United States", "U.S.", "US"],
               "nicaragua": ["Nicaragua"], "albania": ["Albania"], "tanzania": ["Tanzania"]},
     "Person": {"julius-nyerere": ["Julius Nyerere", "Nyerere"], "fidel-castro": ["Fidel Castro"]},
     "Organization": {"mpla": ["MPLA"], "unita": ["UNITA"], "swapo": ["SWAPO"]},
-    "Ideology": {"maoism": ["Maoism"], "marxism-leninism": ["Marxism-Leninism"], "ujamaa": ["Ujamaa"]},
+    "Ideology": {"maoism": ["Maoism"], "marxism-leninism": ["Marxism-Leninism"], "ujamaa": ["Ujamaa"],
+                 "socialism": ["socialism", "socialist"], "imperialism": ["imperialism"]},
 }
 
 
@@ -94,3 +95,89 @@ def test_ideology(nlp, text, expected):
 ])
 def test_not_stance(nlp, text, predicate):
     assert triples(nlp, text, predicate) == set()
+
+
+def qualified(nlp, text, predicate):
+    return [e for e in facts(nlp, text) if e.predicate == predicate]
+
+
+# --- second pass: the language of backing -------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("The pro-Chinese Julius Nyerere visited Cuba.", ("julius-nyerere", "china")),  # epithet on a person
+    ("By 1977 Tanzania had shifted to a pro-Chinese position.", ("tanzania", "china")),  # stance noun
+    ("Cuba was a close ally of the Soviet Union.", ("cuba", "soviet-union")),
+    ("The United States and other supporters of UNITA met in Paris.", ("united-states", "unita")),
+    ("Libya fought on Egypt's side.", ("libya", "egypt")),
+    ("Tanzania affirmed Sweden's support for proposals by SWAPO.", ("sweden", "swapo")),
+    ("Nyerere was given a medal and praised by Fidel Castro.", ("fidel-castro", "julius-nyerere")),
+    ("Sweden concentrates on supporting movements with a socialist orientation, such as SWAPO.", ("sweden", "swapo")),
+])
+def test_supported_second_pass(nlp, text, expected):
+    assert expected + ("affirmed",) in triples(nlp, text, "supported")
+
+
+def test_allies_back_each_other_within_one_kind(nlp):
+    found = triples(nlp, "Cuba and Angola were allies throughout the war.", "supported")
+    assert {("cuba", "angola", "affirmed"), ("angola", "cuba", "affirmed")} <= found
+    # allies *of* a third party are not thereby each other's backers
+    found = triples(nlp, "Cuba and Angola were allies of the Soviet Union.", "supported")
+    assert ("cuba", "soviet-union", "affirmed") in found and ("cuba", "angola", "affirmed") not in found
+
+
+# --- second pass: the language of hostility -----------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Julius Nyerere made several anti-Chinese remarks.", ("julius-nyerere", "china")),
+    ("Vietnam's struggle against the United States lasted decades.", ("vietnam", "united-states")),
+    ("Cuba condemned the agitation by US imperialism against Nicaragua.", ("united-states", "nicaragua")),
+    ("Cuba condemned the agitation by US imperialism against Nicaragua.", ("cuba", "united-states")),
+    ("Albania characterized the Soviet Union as the main enemy.", ("albania", "soviet-union")),
+    ("Tanzania was critical of the United States.", ("tanzania", "united-states")),
+    ("Albania was opposed to Soviet imperialism.", ("albania", "soviet-union")),
+    ("Nyerere spoke disapprovingly of the activity of the Chinese embassy.", ("julius-nyerere", "china")),
+    ("Egypt condemned Libya's invasion of Chile.", ("egypt", "libya")),
+    ("Tanzania rejected the US proposal.", ("tanzania", "united-states")),
+    ("The United States sought to undermine Cuba and Angola.", ("united-states", "angola")),
+])
+def test_opposed_second_pass(nlp, text, expected):
+    assert expected + ("affirmed",) in triples(nlp, text, "opposed")
+
+
+def test_rivalry_between_two_runs_both_ways(nlp):
+    found = triples(nlp, "The rivalry between China and the Soviet Union shaped Africa.", "opposed")
+    assert {("china", "soviet-union", "affirmed"), ("soviet-union", "china", "affirmed")} <= found
+
+
+def test_condemned_aggression_is_against_the_aggressor_not_the_victim(nlp):
+    found = triples(nlp, "Egypt condemned Libya's invasion of Chile.", "opposed")
+    assert ("egypt", "chile", "affirmed") not in found
+    assert triples(nlp, "China condemned the invasion of Vietnam.", "opposed") == set()
+
+
+def test_denied_hedged_and_reported_stances(nlp):
+    assert ("tanzania", "libya", "negated") in triples(nlp, "Tanzania did not condemn Libya's invasion of Chile.", "opposed")
+    hedged = qualified(nlp, "Cuba reportedly criticized China.", "opposed")
+    assert hedged and all(e.qualifiers.hedged for e in hedged)
+    reported = qualified(nlp, "Fidel Castro said that Sweden had condemned the United States.", "opposed")
+    assert [(e.subject.key, e.object.key, e.qualifiers.attributed_to) for e in reported] == \
+        [("sweden", "united-states", "Fidel Castro")]
+
+
+# --- second pass: who holds an ideology ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("The socialist Cuba resisted the blockade.", ("cuba", "socialism")),
+    ("Tanzania was committed to Ujamaa.", ("tanzania", "ujamaa")),
+    ("Angola's commitment to Marxism-Leninism deepened.", ("angola", "marxism-leninism")),
+    ("Julius Nyerere elaborated on Ujamaa in 1967.", ("julius-nyerere", "ujamaa")),
+    ("Nyerere advocated Ujamaa as the embodiment of socialism.", ("julius-nyerere", "socialism")),
+    ("Fidel Castro praised Tanzania's achievements in building socialism.", ("tanzania", "socialism")),
+])
+def test_ideology_second_pass(nlp, text, expected):
+    assert expected + ("affirmed",) in triples(nlp, text, "ideology")
+
+
+def test_an_ideology_adjective_on_a_partner_is_not_the_possessors(nlp):
+    # "Cuba's socialist allies" says the allies are socialist
+    assert ("cuba", "socialism", "affirmed") not in triples(nlp, "Cuba's socialist allies sent doctors.", "ideology")
