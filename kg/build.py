@@ -26,8 +26,9 @@ from .model import Extraction, SourceDocument, Statement
 from .settings import Settings
 
 # spaCy's own limit is 1,000,000 characters per Doc; long documents are parsed in pieces cut at
-# paragraph breaks, small enough to batch well over several processes.
-SEGMENT_CHARS = 50_000
+# paragraph breaks. Time and reported-speech context restart at each cut, so pieces are long:
+# a typical paper or report stays whole, and many-document corpora still batch across processes.
+SEGMENT_CHARS = 200_000
 # below this many characters, starting worker processes costs more than it saves
 PARALLEL_MIN_CHARS = 200_000
 
