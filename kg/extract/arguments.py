@@ -31,18 +31,66 @@ class Argument:
     via_actor: bool = False  # a capital/demonym mapped to its state
 
 
-class EntityIndex:
-    """Which entity span (``doc.ents``) each token belongs to; built once per Doc."""
+InnerLookup = Callable[[str], "tuple[str, str] | None"]  # surface -> (entity type, key), or None
+StateLedBy = Callable[[str], "str | None"]  # person key -> the state they led, or None
+_INNER_TYPES = ("State", "Place", "Organization", "Person")
+_INNER_MAX_WORDS = 3
+_NOT_A_NAME = ("DET", "ADP", "PUNCT", "CCONJ", "PART", "NUM", "SPACE")
 
-    def __init__(self, doc: Doc):
+
+class EntityIndex:
+    """Which entity span (``doc.ents``) each token belongs to; built once per Doc.
+
+    Two optional look-ups say what entities stand for beyond their own span: ``inner_lookup``
+    finds the actors named *inside* an Event span ("the Soviet invasion of Afghanistan" is one
+    event, and also names the Soviet Union and Afghanistan, which conflict rules need), and
+    ``state_led_by`` maps a leader to the state a regime named after them stands for ("the
+    Mengistu regime" is Ethiopia's government).
+    """
+
+    def __init__(self, doc: Doc, inner_lookup: InnerLookup | None = None, state_led_by: StateLedBy | None = None):
         self.doc = doc
         self._of: dict[int, Span] = {}
+        self._inner: dict[int, Span] = {}
+        self._state_led_by = state_led_by
         for ent in doc.ents:
             for i in range(ent.start, ent.end):
                 self._of[i] = ent
+            if ent.label_ == "Event" and inner_lookup is not None and len(ent) > 1:
+                self._index_inner(ent, inner_lookup)
 
     def of(self, token: Token) -> Span | None:
         return self._of.get(token.i)
+
+    def inner(self, token: Token) -> Span | None:
+        """A named actor inside the Event span ``token`` belongs to, if ``token`` is part of one."""
+        return self._inner.get(token.i)
+
+    def led_state(self, person: Span) -> Span | None:
+        """The person's span read as the state they led, when the look-up knows one."""
+        if self._state_led_by is None or person.label_ != "Person" or not person.ent_id_:
+            return None
+        state = self._state_led_by(person.ent_id_)
+        return Span(self.doc, person.start, person.end, label="State", span_id=state) if state else None
+
+    def _index_inner(self, ent: Span, lookup: InnerLookup) -> None:
+        i = ent.start
+        while i < ent.end:
+            found = None
+            for n in range(min(_INNER_MAX_WORDS, ent.end - i), 0, -1):
+                words = self.doc[i:i + n]
+                if n == len(ent) or words[0].pos_ in _NOT_A_NAME or words[-1].pos_ in _NOT_A_NAME:
+                    continue
+                hit = lookup(words.text)
+                if hit is not None and hit[0] in _INNER_TYPES:
+                    found = Span(self.doc, i, i + n, label=hit[0], span_id=hit[1])
+                    break
+            if found is None:
+                i += 1
+                continue
+            for j in range(found.start, found.end):
+                self._inner[j] = found
+            i = found.end
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +288,8 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
     """The entity a word stands for: its own entity, an entity modifier, or a group noun's "of"."""
     own = index.of(token)
     if own is not None:
-        return [own]
+        inner = index.inner(token)
+        return [own] if inner is None else [own, inner]
     # "Sukarno's daughter Megawati": an apposition names the same referent
     named = [index.of(c) for c in token.children if c.dep_ == "appos" and index.of(c) is not None]
     if named:
@@ -299,7 +348,7 @@ def coordinated(token: Token, index: EntityIndex) -> list[Token]:
 
 def typed_argument(span: Span, anchor: int, types: frozenset[str], actor_for: ActorFor | None) -> Argument | None:
     """The span as an argument of one of ``types``; capitals and demonyms may stand for states."""
-    label, key = span.label_, span.ent_id_ or None
+    label, key = span.label_, span.id_ or span.ent_id_ or None
     if label in types:
         return Argument(span, label, key, anchor)
     if "State" in types and key and actor_for is not None:
@@ -332,6 +381,11 @@ def path_arguments(path: tuple[Step, ...], types: frozenset[str], trigger: Token
                 if (span.start, span.end) in seen:
                     continue
                 arg = typed_argument(span, member.i, types, actor_for)
+                if arg is None and span.label_ == "Person" and index.of(member) is None and \
+                        member.lemma_.lower() in lex.leader_named_nouns:
+                    # "the Mengistu regime", "Mugabe's government": the state the leader ran
+                    led = index.led_state(span)
+                    arg = typed_argument(led, member.i, types, actor_for) if led is not None else None
                 if arg is not None:
                     seen.add((span.start, span.end))
                     out.append(arg)

@@ -13,7 +13,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Evidence, Extraction, Mention, Qualifiers, SourceDocument
 from . import relations_support as support
-from .arguments import ActorFor, Argument, EntityIndex, path_arguments, role_arguments, typed_argument
+from .arguments import (ActorFor, Argument, EntityIndex, InnerLookup, StateLedBy, path_arguments, role_arguments,
+                        typed_argument)
 from .relations_rules import CompiledRules, Rule, RuleSet, Step, WordSpec, compile_rules, load_rules
 
 _SPACES = re.compile(r"\s+")
@@ -38,6 +39,10 @@ class ExtractionContext:
     actor_for: ActorFor | None = None
     rules: RuleSet | None = None
     settings_min_confidence: float = field(default=0.0)  # callers filter; kept for debugging runs
+    # names inside Event spans ("the Soviet invasion of Afghanistan") and states of leaders
+    # ("the Mengistu regime"); default: the packaged gazetteer
+    inner_lookup: InnerLookup | None = None
+    state_led_by: StateLedBy | None = None
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,9 @@ def extract_relations(doc: Doc, source: SourceDocument, segment_start: int = 0,
     ruleset = context.rules or load_rules()
     actor_for = context.actor_for if context.actor_for is not None else support.default_actor_for()
     compiled = compile_rules(ruleset)
-    index = EntityIndex(doc)
+    index = EntityIndex(
+        doc, context.inner_lookup if context.inner_lookup is not None else support.default_inner_lookup(),
+        context.state_led_by if context.state_led_by is not None else support.default_state_led_by())
     by_sentence: dict[int, list[_Candidate]] = {}
     for cand in _candidates(doc, compiled):
         by_sentence.setdefault(cand.trigger.sent.start, []).append(cand)

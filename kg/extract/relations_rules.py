@@ -98,6 +98,7 @@ class ArgumentLexicon:
     denying_determiners: frozenset[str] = frozenset()
     absence_nouns: frozenset[str] = frozenset()
     invitation_nouns: frozenset[str] = frozenset()
+    leader_named_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,37 @@ def default_actor_for():
     except ImportError:
         return None
     return load_gazetteer().actor_for
+
+
+@lru_cache(maxsize=1)
+def default_inner_lookup():
+    """Surface -> (type, key) of the packaged gazetteer, for names inside Event spans; only
+    unambiguous names ("Soviet", "Afghanistan"; not "Korean")."""
+    try:
+        from .gazetteer import load_gazetteer  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    gazetteer = load_gazetteer()
+
+    def lookup(surface: str) -> tuple[str, str] | None:
+        entries = gazetteer.lookup(surface)
+        return (entries[0].type, entries[0].key) if len(entries) == 1 else None
+
+    return lookup
+
+
+@lru_cache(maxsize=1)
+def default_state_led_by():
+    """Person key -> the one state the packaged gazetteer says they led (None when several)."""
+    try:
+        from .gazetteer import load_gazetteer  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    gazetteer = load_gazetteer()
+
+    def state_led_by(person_key: str) -> str | None:
+        states = {r.of for r in gazetteer.roles_of(person_key) if r.role == "leader"
+                  and (entry := gazetteer.get(r.of)) is not None and entry.type == "State"}
+        return states.pop() if len(states) == 1 else None
+
+    return state_led_by
