@@ -35,6 +35,7 @@ InnerLookup = Callable[[str], "tuple[str, str] | None"]  # surface -> (entity ty
 StateLedBy = Callable[[str], "str | None"]  # person key -> the state they led, or None
 _INNER_TYPES = ("State", "Place", "Organization", "Person")
 _INNER_MAX_WORDS = 3
+_COMPANION_ADVERBS = ("along", "together")
 _NOT_A_NAME = ("DET", "ADP", "PUNCT", "CCONJ", "PART", "NUM", "SPACE")
 
 
@@ -130,8 +131,14 @@ def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[T
         return [head]
     if verb.dep_ == "acl" and verb.tag_ != "VBN":
         return [head]  # "countries recognizing X"
-    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
-        return logical_subjects(head.head, lex, hops + 1)  # "X helped Y by sending troops"
+    if verb.dep_ == "pcomp" and head.pos_ == "ADP":
+        # "X helped Y by sending troops"; "... to train in tactics and for fighting Z": climb
+        # through coordinated prepositions to the verb they modify
+        prep = head
+        while prep.dep_ == "conj" and prep.head.pos_ == "ADP" and prep.head.i != prep.i:
+            prep = prep.head
+        if prep.dep_ == "prep" and prep.head.pos_ in ("VERB", "AUX"):
+            return logical_subjects(prep.head, lex, hops + 1)
     return found
 
 
@@ -150,6 +157,9 @@ def logical_objects(verb: Token, lex: ArgumentLexicon) -> list[Token]:
     found = [verb.head if _is_relative(t, lex) and verb.dep_ == "relcl" else t for t in found]
     if not found and verb.dep_ == "acl" and verb.tag_ == "VBN":
         found = [verb.head]  # "the aid sent by China"
+    if not found and verb.dep_ == "conj" and any(c.dep_ == "auxpass" for c in verb.children):
+        # "X arrived in May and was welcomed in Y": the passive shares the first verb's subject
+        found = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     return found
 
 
@@ -209,8 +219,13 @@ def role_bearers(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[
     if own is not None and own.label_ == "Person":
         return [noun]  # the title is inside the person's span ("President Sukarno")
     found: list[Token] = []
-    if noun.dep_ == "compound" and index.of(noun.head) is not None:
-        found.append(noun.head)
+    if noun.dep_ == "compound":
+        # "Ambassador Comrade Horst Brie": climb over titles outside the name's span
+        head, hops = noun.head, 0
+        while index.of(head) is None and head.dep_ == "compound" and head.pos_ == "PROPN" and hops < 3:
+            head, hops = head.head, hops + 1
+        if index.of(head) is not None:
+            found.append(head)
     # an apposition with another person between it and the title is a misparsed list
     if noun.dep_ == "appos" and not _person_between(noun.head.i, noun.i, index, index.of(noun.head)):
         found.append(noun.head)
@@ -337,6 +352,11 @@ def coordinated(token: Token, index: EntityIndex) -> list[Token]:
     own = index.of(token)
     root = own.root if own is not None else token
     words = [token] + [c for c in root.conjuncts]
+    # "North Korea (along with South Korea) was excluded": the companion shares the role
+    for c in root.children:
+        if c.dep_ == "prep" and c.lower_ in _COMPANION_ADVERBS:
+            words += [g for w in c.children if w.dep_ == "prep" and w.lower_ == "with"
+                      for g in w.children if g.dep_ == "pobj" and index.of(g) is not None]
     # lists that the parser reads as appositions of equal entities ("Angola, Mozambique")
     if own is not None:
         for c in root.children:

@@ -251,7 +251,9 @@ def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: So
             q = replace(qualifiers, quantity=value.value if value is not None else _digits(number.text))
             out += [Extraction(subject=mention_for(s, segment_start), predicate=rule.predicate,
                                object=mention_for(obj, segment_start), qualifiers=q,
-                               confidence=round(confidence_for(rule, trigger, [s, obj], fact.hedged) - 0.05, 3),
+                               # a list item is as far from the trigger as the list's head
+                               confidence=round(confidence_for(rule, trigger, [s, replace(obj, anchor=objects[0].anchor)],
+                                                               fact.hedged) - 0.05, 3),
                                evidence=evidence)
                     for s in subjects if not _same_entity(s, obj)]
     return out
