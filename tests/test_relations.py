@@ -20,7 +20,7 @@ ENTITIES = {
     "State": {
         "cuba": ["Cuba", "Cuban", "Havana regime"], "angola": ["Angola"], "chile": ["Chile"],
         "sweden": ["Sweden"], "north-korea": ["North Korea", "DPRK", "North Korean"],
-        "east-germany": ["GDR", "East Germany", "East German"], "soviet-union": ["Soviet Union", "USSR", "Soviet"],
+        "east-germany": ["GDR", "East Germany", "East German"], "soviet-union": ["Soviet Union", "USSR", "Soviet", "Soviets"],
         "china": ["China", "Chinese"], "vietnam": ["Vietnam"], "egypt": ["Egypt"], "japan": ["Japan"],
         "guinea": ["Guinea"], "mali": ["Mali"], "ghana": ["Ghana"], "france": ["France", "French"],
         "ethiopia": ["Ethiopia"], "somalia": ["Somalia"], "afghanistan": ["Afghanistan"],
@@ -33,7 +33,8 @@ ENTITIES = {
                "ivan-petrov": ["Ivan Petrov"]},
     "Organization": {"united-nations": ["United Nations", "UN"], "opec": ["OPEC"],
                      "swapo": ["SWAPO"], "world-bank": ["World Bank"]},
-    "Event": {"lima-conference": ["Lima Conference"], "ogaden-war": ["Ogaden War"]},
+    "Event": {"lima-conference": ["Lima Conference"], "ogaden-war": ["Ogaden War"],
+              "soviet-afghan-war": ["Soviet invasion of Afghanistan"]},
     "Agreement": {"treaty-of-friendship": ["Treaty of Friendship and Cooperation"]},
 }
 CAPITALS = {"pyongyang": "north-korea", "havana": "cuba", "hanoi": "vietnam", "lusaka": "zambia"}
@@ -59,10 +60,16 @@ def nlp():
     return model
 
 
+# what the packaged gazetteer would say, for the names these tests use
+INNER_NAMES = {"Soviet": ("State", "soviet-union"), "Afghanistan": ("State", "afghanistan"),
+               "Cuban": ("State", "cuba"), "Angola": ("State", "angola")}
+LEADERS = {"fidel-castro": "cuba", "julius-nyerere": "tanzania", "kenneth-kaunda": "zambia"}
+
+
 def facts(nlp, text: str):
     source = SourceDocument(id="t.txt", path=Path("t.txt"), sha256="0", text=text, original_text=text)
-    found = extract_doc(nlp(text), source, 0, ExtractionContext(actor_for=CAPITALS.get))
-    return found
+    context = ExtractionContext(actor_for=CAPITALS.get, inner_lookup=INNER_NAMES.get, state_led_by=LEADERS.get)
+    return extract_doc(nlp(text), source, 0, context)
 
 
 def triples(nlp, text: str, predicate: str | None = None) -> set[tuple[str, str, str]]:
@@ -282,3 +289,104 @@ def test_gapped_list_of_located_counts(nlp):
     assert ("angola", "2000") in found or ("angola", None) in found
     assert {k for k, _ in found} >= {"angola", "mozambique"}
     assert ("mozambique", "300") in found
+
+
+# --- second pass: new shapes, one test per predicate family -------------------------------------
+
+
+def test_conflict_named_inside_an_event_span(nlp):
+    text = "The Soviet invasion of Afghanistan in 1979 alarmed Peru."
+    conflict = one(nlp, text, "militaryConflict", "soviet-union", "afghanistan")
+    assert conflict.qualifiers.year == 1979 and conflict.qualifiers.kind == "invasion"
+    # the event itself is still an Event where one is wanted
+    assert ("peru", "participatedIn", "soviet-afghan-war") not in triples(nlp, text)
+
+
+def test_regime_named_after_its_leader_is_the_state(nlp):
+    assert ("libya", "providedAid", "cuba") in triples(nlp, "Libya shipped arms to the Castro regime.", "providedAid")
+    found = triples(nlp, "Kaunda's government received loans from the World Bank.", "providedAid")
+    assert ("world-bank", "providedAid", "zambia") in found
+    # a role that takes people keeps the person
+    assert ("julius-nyerere", "visited", "cuba") not in triples(nlp, "Nyerere visited Havana.")
+
+
+def test_aid_lexicon_goods_and_passive(nlp):
+    assert ("china", "providedAid", "tanzania") in triples(nlp, "China delivered tractors and rice to Tanzania.")
+    text = "Large quantities of grain were shipped to Ethiopia by the Soviet Union in 1985."
+    fact = one(nlp, text, "providedAid", "soviet-union", "ethiopia")
+    assert fact.qualifiers.year == 1985
+
+
+def test_aid_denied_is_negated(nlp):
+    fact = one(nlp, "China did not supply weapons to Somalia.", "providedAid", "china", "somalia")
+    assert fact.qualifiers.polarity == "negated"
+
+
+def test_helped_rebuild_a_capital(nlp):
+    assert ("soviet-union", "providedAid", "vietnam") in triples(nlp, "The Soviets helped rebuild Hanoi after the war.")
+
+
+def test_personnel_sent_to_train_gives_personnel_and_training(nlp):
+    text = "Cuba sent 200 instructors to Angola to train its army."
+    sent = one(nlp, text, "sentPersonnel", "cuba", "angola")
+    assert sent.qualifiers.quantity == "200" and sent.qualifiers.kind == "advisors"
+    assert ("cuba", "trainedForces", "angola") in triples(nlp, text)
+
+
+def test_training_received_from_and_trained_in_host(nlp):
+    assert ("cuba", "trainedForces", "swapo") in triples(nlp, "SWAPO fighters received military training from Cuba.")
+    assert ("libya", "trainedForces", "swapo") in triples(nlp, "SWAPO guerrillas were trained in Libya.")
+
+
+def test_personnel_negated(nlp):
+    fact = one(nlp, "Cuba never sent combat troops to Mozambique.", "sentPersonnel", "cuba", "mozambique")
+    assert fact.qualifiers.polarity == "negated"
+
+
+def test_gapped_counts_with_as_well_as(nlp):
+    text = "Reports confirmed the presence of 500 Cuban advisors in Angola, 200 in Mozambique, as well as 40 in Libya."
+    found = {(e.object.key, e.qualifiers.quantity) for e in facts(nlp, text)
+             if e.predicate == "sentPersonnel" and e.subject.key == "cuba"}
+    assert ("mozambique", "200") in found and ("libya", "40") in found
+
+
+def test_fought_and_waged_war(nlp):
+    fact = one(nlp, "Ethiopia fought a bitter war against Somalia in 1977.", "militaryConflict", "ethiopia", "somalia")
+    assert fact.qualifiers.year == 1977 and fact.qualifiers.kind == "war"
+    assert ("iraq", "militaryConflict", "syria") in triples(nlp, "Iraq waged war on Syria.")
+
+
+def test_expulsion_noun_and_passive_with_agent(nlp):
+    assert ("egypt", "expelledDiplomats", "soviet-union") in triples(
+        nlp, "The expulsion of Soviet diplomats by Egypt in 1972 surprised Peru.")
+    assert ("peru", "expelledDiplomats", "cuba") in triples(nlp, "Cuban diplomats were expelled by Peru.")
+
+
+def test_participation_at_an_event_but_not_during_it(nlp):
+    assert ("peru", "participatedIn", "lima-conference") in triples(
+        nlp, "At the Lima Conference, Peru denounced the blockade.")
+    assert not triples(nlp, "During the Ogaden War, Sweden sent doctors to Somalia.", "participatedIn")
+
+
+def test_companion_with_along_with_shares_the_role(nlp):
+    found = {(e.subject.key, e.object.key, e.qualifiers.polarity) for e in facts(
+        nlp, "Mali, along with Ghana, was excluded from the Lima Conference.") if e.predicate == "participatedIn"}
+    assert found == {("mali", "lima-conference", "negated"), ("ghana", "lima-conference", "negated")}
+
+
+def test_passive_conjunct_shares_the_subject(nlp):
+    assert ("julius-nyerere", "visited", "pyongyang") in triples(
+        nlp, "Nyerere arrived in March and was warmly welcomed in Pyongyang.", "visited")
+
+
+def test_diplomat_with_titles_between_role_and_name(nlp):
+    assert ("ivan-petrov", "diplomatOf", "east-germany") in triples(
+        nlp, "The GDR Ambassador Comrade Ivan Petrov met Castro.", "diplomatOf")
+    assert ("anna-berg", "diplomatOf", "sweden") in triples(
+        nlp, "Sweden's ambassador, Anna Berg, left Havana.", "diplomatOf")
+
+
+def test_membership_joined_and_withdrew(nlp):
+    assert ("angola", "memberOf", "opec") in triples(nlp, "Angola was admitted to OPEC in 2007.")
+    left = one(nlp, "In 1965 Peru withdrew from the United Nations.", "memberOf", "peru", "united-nations")
+    assert left.qualifiers.end_year == 1965 and left.qualifiers.year is None

@@ -135,3 +135,35 @@ def test_hand_built_offsets_shift_by_segment_and_map_to_original():
     assert fact.evidence.char_start == len(prefix) + 5
     assert fact.evidence.char_end == len(full.rstrip()) + 5
     assert fact.evidence.source_id == "hand.txt"
+
+
+def test_hand_built_event_span_lends_its_named_actors_to_conflict_rules():
+    # "the Soviet invasion of Afghanistan began ." with the whole phrase as one Event entity
+    words = ["the", "Soviet", "invasion", "of", "Afghanistan", "began", "."]
+    doc = _doc(words, heads=[2, 2, 5, 2, 3, 5, 5], deps=["det", "amod", "nsubj", "prep", "pobj", "ROOT", "punct"],
+               pos=["DET", "ADJ", "NOUN", "ADP", "PROPN", "VERB", "PUNCT"],
+               lemmas=["the", "soviet", "invasion", "of", "Afghanistan", "begin", "."],
+               ents=[(1, 5, "Event", "soviet-afghan-war")])
+    names = {"Soviet": ("State", "soviet-union"), "Afghanistan": ("State", "afghanistan")}
+    facts = extract_doc(doc, _source(doc.text), 0, ExtractionContext(actor_for=lambda key: None,
+                                                                       inner_lookup=names.get))
+    got = {(f.subject.key, f.predicate, f.object.key, f.subject.text) for f in facts}
+    assert got == {("soviet-union", "militaryConflict", "afghanistan", "Soviet")}
+    # without a look-up the event stays whole and no conflict is invented
+    assert extract_doc(doc, _source(doc.text), 0, ExtractionContext(actor_for=lambda key: None,
+                                                                    inner_lookup=lambda s: None)) == []
+
+
+def test_hand_built_regime_named_after_leader_only_for_state_roles():
+    # "Cuba recognized the Mengistu regime ."
+    words = ["Cuba", "recognized", "the", "Mengistu", "regime", "."]
+    doc = _doc(words, heads=[1, 1, 4, 4, 1, 1], deps=["nsubj", "ROOT", "det", "compound", "dobj", "punct"],
+               pos=["PROPN", "VERB", "DET", "PROPN", "NOUN", "PUNCT"],
+               lemmas=["Cuba", "recognize", "the", "Mengistu", "regime", "."],
+               ents=[(0, 1, "State", "cuba"), (3, 4, "Person", "mengistu")])
+    context = ExtractionContext(actor_for=lambda key: None, state_led_by={"mengistu": "ethiopia"}.get)
+    (fact,) = extract_doc(doc, _source(doc.text), 0, context)
+    assert (fact.subject.key, fact.predicate, fact.object.key, fact.object.type) == (
+        "cuba", "recognized", "ethiopia", "State")
+    none = ExtractionContext(actor_for=lambda key: None, state_led_by=lambda key: None)
+    assert extract_doc(doc, _source(doc.text), 0, none) == []

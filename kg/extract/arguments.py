@@ -353,7 +353,11 @@ def coordinated(token: Token, index: EntityIndex) -> list[Token]:
     root = own.root if own is not None else token
     words = [token] + [c for c in root.conjuncts]
     # "North Korea (along with South Korea) was excluded": the companion shares the role
-    for c in root.children:
+    companions = list(root.children)
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        # the parser often hangs "along with Y" on the verb: take it when it sits after the subject
+        companions += [c for c in root.head.children if root.i < c.i < root.head.i]
+    for c in companions:
         if c.dep_ == "prep" and c.lower_ in _COMPANION_ADVERBS:
             words += [g for w in c.children if w.dep_ == "prep" and w.lower_ == "with"
                       for g in w.children if g.dep_ == "pobj" and index.of(g) is not None]
