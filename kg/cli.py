@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import KGError, OutputMissingError
+from .query import DEFAULT_LIMIT, DEFAULT_TIMEOUT_S
 from .settings import Settings
 from .textsafe import terminal_safe
 
@@ -143,10 +144,13 @@ def _store_path(out: Path) -> Path:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of a saved query, e.g. -p entity='East Germany'.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--limit", type=click.IntRange(1), default=1000, show_default=True, help="At most this many rows.")
-@click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True, help="Seconds before the query is stopped.")
+@click.option("--limit", type=click.IntRange(1), default=DEFAULT_LIMIT, show_default=True, help="At most this many rows.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=DEFAULT_TIMEOUT_S, show_default=True,
+              help="Seconds before the query is stopped.")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL UPDATE (refused by default).")
-def query(query, out, params, fmt, limit, timeout, allow_update):
+@click.option("--allow-service", is_flag=True,
+              help="Allow SERVICE (federated queries to other hosts) and LOAD (refused by default).")
+def query(query, out, params, fmt, limit, timeout, allow_update, allow_service):
     """Run a SPARQL QUERY: a query string, a .rq file, or the name of a saved query.
 
     \b
@@ -165,7 +169,7 @@ def query(query, out, params, fmt, limit, timeout, allow_update):
         name, value = item.split("=", 1)
         values[name.strip()] = value
     result = run_query(_store_path(out), query, params=values, limit=limit, timeout_s=timeout,
-                       allow_update=allow_update)
+                       allow_update=allow_update, allow_service=allow_service)
     click.echo(format_result(result, fmt))
 
 
