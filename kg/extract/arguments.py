@@ -102,16 +102,20 @@ def _is_relative(token: Token, lex: ArgumentLexicon) -> bool:
     return token.lower_ in lex.relative_pronouns or token.tag_ in ("WDT", "WP", "WP$")
 
 
-def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[Token]:
-    """Who does what the verb says, across passives, control, coordination and clauses."""
+def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0, surface: bool = False) -> list[Token]:
+    """Who does what the verb says, across passives, control, coordination and clauses.
+
+    ``surface``: the grammatical subject instead (a passive's ``nsubjpass``, not its agent), for
+    a verb coordinated with a passive: "X, founded by Y, *built* an economy" is X's doing."""
     found: list[Token] = []
+    subject_deps = ("nsubj", "csubj", "nsubjpass") if surface else ("nsubj", "csubj")
     for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
+        if child.dep_ in subject_deps:
             if _is_relative(child, lex) and verb.dep_ == "relcl":
                 found.append(verb.head)
             else:
                 found.append(child)
-        elif child.dep_ == "agent":
+        elif child.dep_ == "agent" and not surface:
             found.extend(c for c in child.children if c.dep_ == "pobj")
     if found or hops >= _MAX_HOPS:
         return found
@@ -125,7 +129,9 @@ def logical_subjects(verb: Token, lex: ArgumentLexicon, hops: int = 0) -> list[T
             if objects:
                 return objects
         return logical_subjects(head, lex, hops + 1)
-    if verb.dep_ in ("conj", "advcl") and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ == "conj" and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+        return logical_subjects(head, lex, hops + 1, surface=True)
+    if verb.dep_ == "advcl" and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
         return logical_subjects(head, lex, hops + 1)
     if verb.dep_ == "relcl":
         return [head]
@@ -170,8 +176,10 @@ def nominal_agents(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> lis
         # "X expanded its trade with Y": the possessive pronoun is the governing verb's subject
         found = logical_subjects(noun.head, lex) if noun.dep_ in ("dobj", "nsubjpass") else []
     if not found:
+        # "anti-Chinese remarks" are not China's remarks
         found = [c for c in noun.children
-                 if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and c.i < noun.i]
+                 if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and c.i < noun.i
+                 and not _stance_prefixed(c, lex)]
     if not found:
         found = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
                  for g in c.children if g.dep_ == "pobj"]
@@ -306,9 +314,12 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
         inner = index.inner(token)
         return [own] if inner is None else [own, inner]
     # "Sukarno's daughter Megawati": an apposition names the same referent
-    named = [index.of(c) for c in token.children if c.dep_ == "appos" and index.of(c) is not None]
+    # "Western powers, particularly the United States, France and Britain": every item of a
+    # list in apposition
+    named = [index.of(w) for c in token.children if c.dep_ == "appos"
+             for w in (c, *c.conjuncts) if index.of(w) is not None]
     if named:
-        return named
+        return list(dict.fromkeys(named))
     if token.lemma_.lower() not in lex.group_nouns:
         # "Sukarno's daughter", "the American effort": a modifier names someone else
         return []

@@ -127,9 +127,16 @@ def _candidates(doc: Doc, compiled: CompiledRules) -> list[_Candidate]:
     return [found[k] for k in sorted(found, key=lambda k: (k[1], k[2], k[0]))]
 
 
-def _kind(rule: Rule, trigger: Token, theme: Token | None) -> str | None:
+def _kind_of(rule: Rule, word: Token) -> str | None:
+    return rule.kind_for(word.lemma_.lower()) or rule.kind_for(word.lower_)
+
+
+def kinds_for(rule: Rule, trigger: Token, theme: Token | None) -> tuple[str | None, ...]:
+    """The fact's kinds: the first word (theme's modifiers, theme, trigger's modifiers, trigger)
+    the rule's kind map knows, and the kinds of the adjectives coordinated with it ("military
+    and economic aid" is two facts, one of each kind)."""
     if not rule.kind_map:
-        return rule.kind_default
+        return (rule.kind_default,)
     words: list[Token] = []
     if theme is not None:
         words += [c for c in theme.children if c.dep_ in _MODIFIER_DEPS or c.dep_ == "conj" and c.pos_ == "ADJ"]
@@ -137,10 +144,14 @@ def _kind(rule: Rule, trigger: Token, theme: Token | None) -> str | None:
     words += [c for c in trigger.children if c.dep_ in _MODIFIER_DEPS]
     words.append(trigger)
     for w in words:
-        kind = rule.kind_for(w.lemma_.lower()) or rule.kind_for(w.lower_)
-        if kind:
-            return kind
-    return rule.kind_default
+        kind = _kind_of(rule, w)
+        if not kind:
+            continue
+        kinds = [kind]
+        if w.pos_ == "ADJ":
+            kinds += [k for c in w.conjuncts if c.pos_ == "ADJ" and (k := _kind_of(rule, c))]
+        return tuple(dict.fromkeys(kinds))
+    return (rule.kind_default,)
 
 
 def _agreement_name(index: EntityIndex, theme: Token | None, objects: list[Argument]) -> str | None:
@@ -230,9 +241,10 @@ def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: So
     year, end_year = (time.year, time.end_year) if time is not None else (None, None)
     if rule.ends and time is not None:
         year, end_year = None, time.end_year or time.year
+    kinds = kinds_for(rule, trigger, theme)
     qualifiers = Qualifiers(
         year=year, end_year=end_year, time_text=time.text if time is not None else None,
-        kind=_kind(rule, trigger, theme),
+        kind=kinds[0],
         kind_text=_agreement_name(index, theme, objects) if rule.kind_text == "agreement-name" else None,
         quantity=quantity.value if quantity is not None else None,
         unit=quantity.unit if quantity is not None else None,
@@ -256,6 +268,8 @@ def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: So
                                                                fact.hedged) - 0.05, 3),
                                evidence=evidence)
                     for s in subjects if not _same_entity(s, obj)]
+    # one fact per further coordinated kind, with the same evidence
+    out += [replace(e, qualifiers=replace(e.qualifiers, kind=kind)) for kind in kinds[1:] for e in list(out)]
     return out
 
 
@@ -302,7 +316,7 @@ def extract_relations(doc: Doc, source: SourceDocument, segment_start: int = 0,
     for cand in _candidates(doc, compiled):
         by_sentence.setdefault(cand.trigger.sent.start, []).append(cand)
     time_context = context.time if context.time is not None else support.start_time_context(source)
-    fact_context = context.factuality if context.factuality is not None else support.start_factuality_context()
+    fact_context = context.factuality if context.factuality is not None else support.start_factuality_context(source)
     out: list[Extraction] = []
     for sent in doc.sents:
         for cand in by_sentence.get(sent.start, ()):

@@ -34,9 +34,12 @@ def start_time_context(source: SourceDocument):
         return None
 
 
-def start_factuality_context():
+def start_factuality_context(source: SourceDocument | None = None):
+    """The factuality state at a document's start: an archival document opens in report mode
+    (its sentences are someone's record), other genres in the narrator's voice."""
+    genre = source.metadata.genre if source is not None else "other"
     try:
-        return factuality.FactualityContext()
+        return factuality.FactualityContext.for_document(genre)
     except (NotImplementedError, AttributeError, TypeError):
         return None
 

