@@ -160,3 +160,54 @@ def test_pipe_in_two_processes(nlp):
     texts = ["Pyongyang recognized the GDR.", "The Soviets gave aid to Cuba."] * 2
     docs = list(nlp.pipe(texts, n_process=2, batch_size=1))
     assert [_ents(d) for d in docs] == [_ents(nlp(t)) for t in texts]
+
+
+# -- names only the document can tell, numbered meetings, articles inside spans ----------------
+
+def _korea_doc(tail: list[str], ents_tail: list[tuple[int, int, str]]) -> Doc:
+    """Five mentions of the DPRK, then ``tail``."""
+    words = ["DPRK", "and"] * 5 + tail
+    ents = [(i, i + 1, "GPE") for i in range(0, 10, 2)] + [(10 + s, 10 + e, label) for s, e, label in ents_tail]
+    return _doc(words, ents)
+
+
+def test_the_south_is_read_from_the_documents_subject(typer):
+    doc = typer(_korea_doc(["Seoul", "fears", "the", "North", "and", "the", "South", "waits", "."], [(0, 1, "GPE")]))
+    assert ("North", "State", "north-korea") in _ents(doc)
+    # one Seoul mention against five DPRK ones: not enough for "the South" to be read as South Korea
+    assert ("South", "State", "south-korea") not in _ents(doc)
+
+
+def test_compass_word_without_a_clear_subject_is_no_entity(typer):
+    doc = typer(_doc(["the", "North", "won", "and", "the", "South", "lost"], []))
+    assert _ents(doc) == []
+
+
+def test_compass_word_inside_another_name_is_left_alone(typer):
+    doc = typer(_korea_doc(["the", "North", "Atlantic", "and", "the", "South", "of", "France"], []))
+    assert [e for e in _ents(doc) if e[0] in ("North", "South")] == []
+
+
+def test_korean_before_a_group_noun_follows_the_document(typer):
+    doc = typer(_korea_doc(["the", "Korean", "side", "agreed", ";", "two", "Korean", "states"], []))
+    found = [e for e in _ents(doc) if e[0] == "Korean"]
+    assert found == [("Korean", "State", "north-korea")]  # "Korean states" is not one state
+
+
+def test_numbered_party_congress_is_an_event(typer):
+    doc = typer(_doc(["the", "XI", "Party", "Congress", "of", "the", "CPSU"], [(1, 4, "ORG"), (6, 7, "ORG")]))
+    assert _ents(doc)[0] == ("XI Party Congress", "Event", "")
+
+
+def test_article_inside_a_span_starts_a_new_name_unless_led_by_of(typer):
+    doc = typer(_doc(["V", "Party", "Congress", "the", "Party", "resolved"], [(0, 5, "ORG")]))
+    assert _ents(doc) == [("V Party Congress", "Event", "")]  # a bare "Party" is not a name
+    doc = typer(_doc(["Republic", "of", "the", "Congo"], [(0, 4, "GPE")]))
+    assert _ents(doc) == [("Republic of the Congo", "State", "republic-of-the-congo")]
+
+
+def test_dehyphenated_ideology_and_descriptive_movement_names(typer):
+    from kg.extract.gazetteer import load_gazetteer
+    gazetteer = load_gazetteer()
+    assert gazetteer.keys_for("antiimperialist") == ("anti-imperialism",)
+    assert gazetteer.keys_for("South Vietnamese resistance movement") == ("national-liberation-front-south-vietnam",)

@@ -37,7 +37,7 @@ ENTITIES = {
     "Organization": {"united-nations": ["United Nations", "UN"], "swapo": ["SWAPO"],
                      "workers-party": ["Workers' Party", "Workers Party"],
                      "comecon": ["Comecon"], "plo": ["PLO"]},
-    "Event": {"ogaden-war": ["Ogaden War"], "korean-war": ["Korean War"]},
+    "Event": {"ogaden-war": ["Ogaden War"], "korean-war": ["Korean War"], "fifth-congress": ["Fifth Congress"]},
 }
 CAPITALS = {"pyongyang": "north-korea", "havana": "cuba", "belgrade": "yugoslavia", "beijing": "china",
             "cairo": "egypt"}
@@ -120,3 +120,10 @@ def test_regime_named_after_a_leader_located_in_a_state(nlp):
 def test_stance_prefixed_modifier_is_not_the_agent_of_a_nominal_trigger(nlp):
     assert not triples(nlp, "The anti-Chinese invasion of Vietnam began in 1979.", "militaryConflict") & {
         ("china", "militaryConflict", "vietnam")}
+
+
+def test_a_numbered_congress_speaks_for_the_body_that_held_it(nlp):
+    text = "The Fifth Congress of the Workers' Party condemned Egypt."
+    found = triples(nlp, text, "opposed")
+    assert ("workers-party", "opposed", "egypt") in found
+    assert not any(s == "fifth-congress" for s, _, _ in found)

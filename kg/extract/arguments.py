@@ -312,7 +312,8 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
     own = index.of(token)
     if own is not None:
         inner = index.inner(token)
-        return [own] if inner is None else [own, inner]
+        spans = [own] if inner is None else [own, inner]
+        return spans + _body_of_meeting(own, index, lex)
     # "Sukarno's daughter Megawati": an apposition names the same referent
     # "Western powers, particularly the United States, France and Britain": every item of a
     # list in apposition
@@ -336,6 +337,16 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
         return [s for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
                 for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)]
     return []
+
+
+def _body_of_meeting(event: Span, index: EntityIndex, lex: ArgumentLexicon) -> list[Span]:
+    """"The XI Party Congress of the Communist Party of China characterized ...": a numbered
+    meeting speaks for the body that held it."""
+    if event.label_ != "Event" or event[-1].lemma_.lower() not in lex.meeting_nouns:
+        return []
+    return [s for c in event.root.children if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children if g.dep_ == "pobj" and (s := index.of(g)) is not None
+            and s.label_ == "Organization"]
 
 
 def antecedent(token: Token, lex: ArgumentLexicon) -> Token:

@@ -28,11 +28,16 @@ from ..model import ENTITY_TYPES
 from .gazetteer import DATA_DIR, Gazetteer, is_acronym, load_gazetteer
 
 NER_LABELS_FILE = "ner_labels.json"
+CONTEXTUAL_NAMES_FILE = "contextual_names.json"
 _URLISH = re.compile(r"(?:https?:|www\.|\.org\b|\.com\b|\.edu\b|@|/)", re.IGNORECASE)
 _POSSESSIVE_TOKENS = frozenset({"'s", "\u2019s", "'", "\u2019", "s"})
 # names of places, people and peoples carry no numbers; organizations and events may ("Group of 77")
 _NUMBER_FREE_LABELS = frozenset({"GPE", "PERSON", "NORP", "LOC"})
 _LIST_SEPARATORS = frozenset({",", ";", "and", "&", "or", "/"})
+_ORDINAL = re.compile(r"^(?:[IVXLC]+|\d+(?:st|nd|rd|th)?)$")
+# words after which an article belongs inside a name ("Republic of the Congo", "Bank for the ...")
+_ARTICLE_INSIDE_AFTER = frozenset({"ADP", "CCONJ", "PART", "DET"})
+_ARTICLE_INSIDE_AFTER_WORDS = frozenset({"of", "for", "to", "in", "on", "at", "and", "&", "'s", "\u2019s"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,15 @@ class NerLabelRules:
     leading_words: frozenset[str]
     max_tokens: int
     not_names: frozenset[str] = frozenset()
+    numbered_event_heads: frozenset[str] = frozenset()  # "the XI Party *Congress*" is a meeting
+    ordinal_words: frozenset[str] = frozenset()
+
+    def is_numbered_event(self, span: Span) -> bool:
+        """"XI Party Congress", "20th Congress", "Fifth Plenum": a numbered meeting of a body."""
+        if len(span) < 2 or span[-1].text not in self.numbered_event_heads:
+            return False
+        first = span[0].text
+        return bool(_ORDINAL.match(first)) or first.lower() in self.ordinal_words
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +79,48 @@ def load_ner_label_rules() -> NerLabelRules:
         leading_words=frozenset(w.lower() for w in data.get("leading_words", ())),
         max_tokens=int(data.get("max_tokens", 12)),
         not_names=frozenset(w.lower() for w in data.get("not_names", ())),
+        numbered_event_heads=frozenset(data.get("numbered_event_heads", ())),
+        ordinal_words=frozenset(w.lower() for w in data.get("ordinal_words", ())),
     )
+
+
+@dataclass(frozen=True)
+class ContextualName:
+    """A word that names a state only in the right document ("the North", "the Korean side")."""
+
+    surface: str
+    readings: tuple[str, ...]
+    after: frozenset[str] = frozenset()  # the previous word must be one of these (empty: any)
+    before: frozenset[str] = frozenset()  # the next word must be one of these (empty: any)
+    not_before: frozenset[str] = frozenset()  # ... and none of these
+
+
+@dataclass(frozen=True)
+class ContextualNames:
+    names: tuple[ContextualName, ...] = ()
+    min_cues: int = 5
+    dominance: float = 3.0
+
+    def by_surface(self) -> dict[str, ContextualName]:
+        return {n.surface: n for n in self.names}
+
+
+@lru_cache(maxsize=1)
+def load_contextual_names() -> ContextualNames:
+    path = DATA_DIR / CONTEXTUAL_NAMES_FILE
+    if not path.exists():
+        return ContextualNames()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = tuple(ContextualName(
+            surface=n["surface"], readings=tuple(n["readings"]),
+            after=frozenset(w.lower() for w in n.get("after", ())),
+            before=frozenset(w.lower() for w in n.get("before", ())),
+            not_before=frozenset(w.lower() for w in n.get("not_before", ()))) for n in data["names"])
+        return ContextualNames(names, int(data.get("min_cues", 5)), float(data.get("dominance", 3.0)))
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise RuleError(f"{path.name} cannot be read: {err}",
+                        hint="Each name needs a surface and its readings; see the file's `about`.") from err
 
 
 # -- the ruler ------------------------------------------------------------------------------------
@@ -115,10 +170,11 @@ class EntityTyper:
     """Turns ruler and NER spans into typed, keyed, trimmed spans on ``doc.ents``."""
 
     def __init__(self, name: str = "kg_entities", gazetteer: Gazetteer | None = None,
-                 rules: NerLabelRules | None = None):
+                 rules: NerLabelRules | None = None, contextual: ContextualNames | None = None):
         self.name = name
         self.gazetteer = gazetteer or load_gazetteer()
         self.rules = rules or load_ner_label_rules()
+        self.contextual = contextual if contextual is not None else load_contextual_names()
 
     def __reduce__(self):
         # worker processes rebuild the component from the packaged data, not from a pickled index
@@ -128,8 +184,64 @@ class EntityTyper:
         spans: list[Span] = []
         for ent in doc.ents:
             spans.extend(self.retype(ent))
-        doc.ents = _non_overlapping(spans)
+        spans = _non_overlapping(spans)
+        doc.ents = _non_overlapping(spans + self.contextual_spans(doc, spans))
         return doc
+
+    def contextual_spans(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """"the North", "the Korean side": states the document's own entities make clear.
+
+        A reading needs ``min_cues`` mentions pointing to it and ``dominance`` times as many as
+        any rival reading; a document about both Koreas equally gets no reading at all."""
+        by_surface = self.contextual.by_surface()
+        if not by_surface:
+            return []
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        found = [t for t in doc if t.text in by_surface and t.i not in taken and self._fits(t, by_surface[t.text])]
+        if not found:
+            return []
+        cues = self._cue_counts(spans)
+        out = []
+        for tok in found:
+            reading = self._clear_reading(by_surface[tok.text].readings, cues)
+            if reading is not None:
+                out.append(Span(doc, tok.i, tok.i + 1, label=self.gazetteer.get(reading).type, span_id=reading))
+        return out
+
+    @staticmethod
+    def _fits(tok: Token, name: ContextualName) -> bool:
+        # the layout's line breaks are tokens of their own: "the South\nKorean economy"
+        doc = tok.doc
+        prev = next((doc[i].lower_ for i in range(tok.i - 1, -1, -1) if not doc[i].is_space), "")
+        nxt = next((doc[i] for i in range(tok.i + 1, len(doc)) if not doc[i].is_space), None)
+        if name.after and prev not in name.after:
+            return False
+        if name.before and (nxt is None or nxt.lower_ not in name.before):
+            return False
+        if nxt is not None and (nxt.lower_ in name.not_before or (nxt.is_alpha and nxt.is_title and not name.before)):
+            return False  # "the North Atlantic": part of another name
+        return True
+
+    def _cue_counts(self, spans: list[Span]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for span in spans:
+            key = span.id_ or span.ent_id_
+            if not key:
+                continue
+            for reading in {key, self.gazetteer.actor_for(key)}:
+                if reading:
+                    counts[reading] = counts.get(reading, 0) + 1
+        return counts
+
+    def _clear_reading(self, readings: tuple[str, ...], cues: dict[str, int]) -> str | None:
+        ranked = sorted((r for r in readings if r in self.gazetteer), key=lambda r: (-cues.get(r, 0), r))
+        if not ranked:
+            return None
+        best = cues.get(ranked[0], 0)
+        runner_up = cues.get(ranked[1], 0) if len(ranked) > 1 else 0
+        if best >= self.contextual.min_cues and best >= self.contextual.dominance * runner_up:
+            return ranked[0]
+        return None
 
     # a span from the gazetteer ruler already has our label and key
     def retype(self, ent: Span) -> list[Span]:
@@ -171,6 +283,8 @@ class EntityTyper:
             type_ = self.rules.label_map[ent.label_]
             if type_ == "State" and any(t.lower_ in self.rules.place_words for t in part):
                 type_ = "Place"
+            if self.rules.is_numbered_event(part):
+                type_ = "Event"
             typed = self._plausible(part, type_)
             if typed is not None:
                 out.append(typed)
@@ -243,6 +357,16 @@ class EntityTyper:
         parts: list[Span] = []
         start = span.start
         for tok in span:
+            # an article inside a span starts a new name unless a preposition or conjunction
+            # leads to it: "V Party Congress the Party" is two names, "Republic of the Congo" one
+            before = doc[tok.i - 1]
+            article = tok.lower_ == "the" and tok.i > start and before.pos_ not in _ARTICLE_INSIDE_AFTER \
+                and before.lower_ not in _ARTICLE_INSIDE_AFTER_WORDS
+            if article:
+                if tok.i > start:
+                    parts.append(doc[start:tok.i])
+                start = tok.i  # the article is trimmed with the new part's leading words
+                continue
             breaks = tok.text in (",", ";") or tok.is_space and "\n" in tok.text or \
                 (tok.like_num and span.label_ in _NUMBER_FREE_LABELS) or \
                 (tok.lower_ in _LIST_SEPARATORS and self._is_list(span))
@@ -282,5 +406,5 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
-__all__ = ["EntityTyper", "make_entity_component", "make_gazetteer_ruler", "gazetteer_patterns",
+__all__ = ["EntityTyper", "ContextualName", "ContextualNames", "load_contextual_names", "make_entity_component", "make_gazetteer_ruler", "gazetteer_patterns",
            "load_ner_label_rules", "NerLabelRules", "is_acronym"]

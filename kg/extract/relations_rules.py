@@ -99,6 +99,7 @@ class ArgumentLexicon:
     absence_nouns: frozenset[str] = frozenset()
     invitation_nouns: frozenset[str] = frozenset()
     leader_named_nouns: frozenset[str] = frozenset()
+    meeting_nouns: frozenset[str] = frozenset()  # "the XI Congress of X" speaks for X
 
 
 @dataclass(frozen=True)
