@@ -20,6 +20,7 @@ amounts and page or document numbers.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, replace
@@ -91,6 +92,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "end_prep": re.compile(rf"\b(?P<prep>{ends})\s+(?:the\s+)?(?:end\s+of\s+)?$", flags),
         "start_prep": re.compile(rf"\b(?P<prep>{starts})\s+(?:the\s+)?$", flags),
         "dateish": re.compile(rf"{month}|{day}\s+{month}", flags),
+        "since": re.compile(r"\bsince\s+(?:the\s+)?$", flags),
     }
 
 
@@ -203,11 +205,19 @@ def _without_overlaps(found: list[TimeExpression]) -> list[TimeExpression]:
     return sorted(chosen, key=lambda t: t.start)
 
 
+def _is_verbless(tokens) -> bool:
+    return not any(t.tag_ in FINITE_VERB_TAGS for t in tokens)
+
+
 def _is_heading(sent: Span) -> bool:
     """A dateline, title or table row: short and without a finite verb."""
     if len(sent) > HEADING_MAX_TOKENS:
         return False
-    return not any(t.tag_ in FINITE_VERB_TAGS for t in sent)
+    return _is_verbless(sent)
+
+
+def _is_dated(time: TimeExpression) -> bool:
+    return bool(_patterns()["dateish"].search(time.text))
 
 
 def _lines_are_paragraphs(doc) -> bool:
@@ -230,6 +240,116 @@ def paragraph_break(doc, start: int, end: int) -> bool:
     return gap.count("\n") >= 2 or ("\n" in gap and _lines_are_paragraphs(doc))
 
 
+def _layout_blocks(doc) -> tuple[tuple[int, int], ...]:
+    """Character spans of the text's layout blocks: lines when the text keeps one paragraph
+    per line, else blank-line paragraphs. Computed once per Doc."""
+    cached = doc.user_data.get("kg_layout_blocks")
+    if cached is None:
+        text = doc_text(doc)
+        separator = r"\n" if _lines_are_paragraphs(doc) else r"\n[ \t]*\n"
+        blocks = []
+        pos = 0
+        for m in re.finditer(separator, text):
+            blocks.append((pos, m.start()))
+            pos = m.end()
+        blocks.append((pos, len(text)))
+        cached = doc.user_data["kg_layout_blocks"] = tuple(
+            (s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in blocks if text[s:e].strip())
+    return cached
+
+
+def _blocks_starting_in(sent: Span) -> list[tuple[int, int]]:
+    """The layout blocks that begin inside ``sent``: spaCy often runs a title or a dateline into
+    the next sentence, and the block keeps the layout's own boundary."""
+    blocks = _layout_blocks(sent.doc)
+    i = bisect.bisect_left(blocks, (sent.start_char, -1))
+    found = []
+    while i < len(blocks) and blocks[i][0] < sent.end_char:
+        found.append(blocks[i])
+        i += 1
+    return found
+
+
+def _layout_events(sent: Span) -> list[tuple[str, TimeExpression | None, int]]:
+    """What the layout of ``sent`` says about headings, in text order, each with the offset
+    where its block starts: ("record", None, at) for a block that opens a new record
+    ("DOCUMENT No. 3", "***"); ("heading", time, at) for a title, dateline or table row that
+    states a time; ("prose", None, at) for running text (a finite verb).
+
+    A block is a heading when it has no finite verb and is short, or, whatever its length, when
+    it states a full date (a record's dateline). A sentence that no such block opens (wrapped
+    text, a dateline run into its record's body) is judged on its own."""
+    doc = sent.doc
+    text = doc_text(doc)
+    marker = re.compile(_lexicon()["record_markers"], re.IGNORECASE)
+    events: list[tuple[str, TimeExpression | None, int]] = []
+    judged = False  # whether a heading or record block opening the sentence has judged it
+    for start, end in _blocks_starting_in(sent):
+        block = doc.char_span(start, end, alignment_mode="expand")
+        if block is None or len(block) == 0:
+            continue
+        opening = start == sent.start_char
+        # a record marker is a line of its own, even inside a hard-wrapped block; what follows
+        # it in the block (a dateline) is read as a block of its own
+        marker_end = None
+        for line in re.finditer(r"[^\n]+", text[start:end]):
+            if marker.match(line.group().strip()):
+                marker_end = start + line.end()
+        if marker_end is not None:
+            events.append(("record", None, start))
+            judged = judged or opening
+            rest = text[marker_end:end]
+            start = marker_end + len(rest) - len(rest.lstrip())
+            block = doc.char_span(start, end, alignment_mode="expand") if start < end else None
+            if block is None or len(block) == 0:
+                continue
+        if not _is_verbless(block):
+            events.append(("prose", None, start))
+        else:
+            times = _absolute(find_times(block))
+            if times and (len(block) <= HEADING_MAX_TOKENS or _is_dated(times[0])):
+                events.append(("heading", times[0], start))
+                judged = judged or opening
+    if not judged:
+        times = _absolute(find_times(sent))
+        if times and _is_heading(sent):
+            events.insert(0, ("heading", times[0], sent.start_char))
+        elif not _is_verbless(sent):
+            events.insert(0, ("prose", None, sent.start_char))
+    return events
+
+
+def _read_layout(heading: TimeExpression | None, table_rows: int, events) -> tuple[TimeExpression | None, int, bool]:
+    """The heading in force and the count of table rows after reading layout events; the flag
+    says whether a new record began (which also ends the story's time)."""
+    cleared = False
+    for kind, time, _ in events:
+        if kind == "record":
+            heading, table_rows, cleared = None, 0, True
+        elif kind == "heading":
+            heading = time
+            # datelines govern the record below them; bare years in a run are table rows
+            table_rows = 0 if _is_dated(time) else table_rows + 1
+        elif table_rows:
+            # running text after headings: a table's row years stop with the table, a single
+            # title year ("1972" above a paragraph) goes on
+            heading = None if table_rows > 1 else heading
+            table_rows = 0
+    return heading, table_rows, cleared
+
+
+def _block_of(doc, offset: int) -> tuple[int, int] | None:
+    blocks = _layout_blocks(doc)
+    i = bisect.bisect_right(blocks, (offset, len(doc_text(doc)) + 1)) - 1
+    if i >= 0 and blocks[i][0] <= offset < blocks[i][1]:
+        return blocks[i]
+    return None
+
+
+def _absolute(times: list[TimeExpression]) -> list[TimeExpression]:
+    return [t for t in times if t.relative is None and (t.year or t.end_year)]
+
+
 def _starts_paragraph(sent: Span, previous_end: int | None) -> bool:
     if previous_end is None:
         return True
@@ -242,21 +362,60 @@ def _continues_narrative(sent: Span) -> bool:
     return any(re.match(rf"{re.escape(w)}\b", opening) for w in _lexicon()["continuation_openers"])
 
 
+def _tells_the_past(sent: Span) -> bool:
+    """Whether the sentence's main clause narrates in the simple past ("Mexico had no relations",
+    "The intervention was condemned"): inside a paragraph, such a sentence goes on with the
+    story's time. Present-tense commentary ("Scholars see this as ...") and the past perfect of
+    a flashback do not."""
+    root = sent.root
+    if root.tag_ == "VBD":
+        return True
+    auxes = [c for c in root.children if c.dep_ in {"aux", "auxpass"}]
+    if root.tag_ == "VBN" and any(a.lower_ in {"had", "'d"} for a in auxes):
+        return False
+    return any(a.tag_ == "VBD" for a in auxes)
+
+
+def _is_flashback(sent: Span, time: TimeExpression, year_in_force: int | None) -> bool:
+    """Whether a time looks back from the narrative rather than moving it on: an earlier year
+    told in the past perfect ("Sukarno had visited Pyongyang the previous year"), or a time
+    inside a relative clause ("whom he invited in 2002"). Such a time dates its own clause
+    but the story's time stays where it was."""
+    root = _root_of(sent, time)
+    if root is None:
+        return False
+    if _relative_clause_of(root) is not None:
+        return True
+    if time.end_year is None and _patterns()["since"].search(doc_text(sent.doc)[max(0, time.start - 12):time.start]):
+        return True  # "had ceased ... since the early 1960s": a state lasting until the telling
+    if year_in_force is None or time.year is None or time.year >= year_in_force:
+        return False
+    for tok in [root] + list(root.ancestors):
+        if tok.pos_ in {"VERB", "AUX"} and tok.dep_ not in {"aux", "auxpass"}:
+            return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in {"had", "'d"} for c in tok.children) \
+                and tok.tag_ == "VBN"
+    return False
+
+
 @dataclass(frozen=True)
 class TimeContext:
     """What a sentence without its own time may inherit, advanced sentence by sentence.
 
     Carry rules, most specific first: (1) the last explicit time of the previous sentence(s)
     of the same paragraph, only when the sentence continues that narrative (opens with "Then",
-    "That year", a pronoun ...); (2) the time of the last heading, dateline or table row;
-    (3) the document's own date, only for genres whose date is the time of what they report
-    (archival records, news) — a scholarly paper's publication year says nothing of its facts.
+    "That year", a pronoun ..., or follows a colon); (2) the time of the last heading, dateline
+    or table row, until a line opens a new record ("DOCUMENT No. 3"); (3) the document's own
+    date, only for genres whose date is the time of what they report (archival records, news)
+    — a scholarly paper's publication year says nothing of its facts. Times that look back
+    (past-perfect flashbacks, relative clauses) date their own clause but do not move (1).
     """
 
     document_year: int | None = None
     heading: TimeExpression | None = None
     previous: TimeExpression | None = None
     previous_end: int | None = None  # char offset where the last advanced sentence ended
+    after_colon: bool = False  # the last advanced sentence ended with a colon
+    table_rows: int = 0  # undated heading times read since the last running text
 
     @classmethod
     def for_document(cls, document_year: int | None, genre: str = "other") -> "TimeContext":
@@ -270,21 +429,21 @@ class TimeContext:
         """
         new_paragraph = _starts_paragraph(sent, self.previous_end)
         previous = None if new_paragraph else self.previous
-        times = find_times(sent)
-        absolute = [t for t in times if t.relative is None and (t.year or t.end_year)]
-        resolved = [_resolve(t, self) for t in times]
-        resolved = [t for t in resolved if t is not None and (t.year or t.end_year)]
-        heading = self.heading
-        if absolute and _is_heading(sent):
-            heading = absolute[0]
-        if resolved:
-            previous = resolved[-1]
-        return replace(self, heading=heading, previous=previous, previous_end=sent.end_char)
+        heading, table_rows, cleared = _read_layout(self.heading, self.table_rows, _layout_events(sent))
+        previous = None if cleared else previous
+        narrative = [resolved for _, resolved in resolved_times(sent, self)
+                     if (resolved.year or resolved.end_year)
+                     and not _is_flashback(sent, resolved, self.year_in_force)]
+        if narrative:
+            previous = narrative[-1]
+        return replace(self, heading=heading, previous=previous, previous_end=sent.end_char,
+                       after_colon=sent.text.rstrip().endswith(":"), table_rows=table_rows)
 
     def fallback(self, sent: Span) -> TimeExpression | None:
         """The inherited time for a sentence that states none."""
         same_paragraph = not _starts_paragraph(sent, self.previous_end)
-        if self.previous is not None and same_paragraph and _continues_narrative(sent):
+        continues = self.after_colon or _continues_narrative(sent) or _tells_the_past(sent)
+        if self.previous is not None and same_paragraph and continues:
             return self.previous
         if self.heading is not None:
             return self.heading
@@ -300,16 +459,36 @@ class TimeContext:
         return self.document_year
 
 
-def _resolve(time: TimeExpression, context: "TimeContext | None") -> TimeExpression | None:
-    """Fill a relative or open-start expression from the year in force."""
+def _resolve(time: TimeExpression, context: "TimeContext | None",
+             sentence_anchor: int | None = None) -> TimeExpression | None:
+    """Fill a relative or open-start expression from the year in force.
+
+    A relative expression counts from an earlier time of its own sentence when there is one
+    ("in October 1958 (... after Algeria, earlier that year)"), else from the context."""
     anchor = context.year_in_force if context is not None else None
     if time.relative is not None:
+        anchor = sentence_anchor if sentence_anchor is not None else anchor
         if anchor is None:
             return None
         return replace(time, year=anchor + time.relative)
     if time.year is None and time.end_year is not None and anchor is not None and anchor < time.end_year:
         return replace(time, year=anchor)
     return time
+
+
+def resolved_times(sent: Span, context: "TimeContext | None") -> list[tuple[TimeExpression, TimeExpression]]:
+    """The sentence's expressions, each with its resolved form (relative ones filled), left to
+    right; expressions that cannot be resolved are left out."""
+    out = []
+    anchor: int | None = None
+    for time in find_times(sent):
+        resolved = _resolve(time, context, anchor)
+        if resolved is None:
+            continue
+        out.append((time, resolved))
+        if resolved.anchor_year is not None:
+            anchor = resolved.anchor_year
+    return out
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -333,21 +512,69 @@ def _root_of(sent: Span, time: TimeExpression) -> Token | None:
     return tokens[0]
 
 
+def _relative_clause_of(token: Token) -> Token | None:
+    """The head of the relative clause (who/whom/which/that ...) ``token`` sits in, if any.
+    Clauses opened by "where"/"when" describe the same occasion and do not count."""
+    for t in [token] + list(token.ancestors):
+        if t.dep_ == "relcl":
+            opener = t.doc[t.left_edge.i]
+            if any(c.dep_ == "advmod" and c.lower_ in {"where", "when", "whereupon"} for c in t.children) \
+                    or opener.lower_ in {"where", "when"}:
+                return None
+            return t
+    return None
+
+
+def _modifies_noun(token: Token) -> bool:
+    """Whether a time expression hangs from a noun ("the plan up to 1990") rather than a verb.
+    The parser often hangs such a phrase on the verb, so a noun naming a term ("period",
+    "plan", "agreement") right before the phrase counts too."""
+    for t in token.ancestors:
+        if t.pos_ in {"ADP", "ADV", "PART", "SCONJ"} or t.dep_ in {"prep", "pcomp"}:
+            continue
+        if t.pos_ in {"NOUN", "PROPN"}:
+            return True
+        break
+    before = token.i - 1
+    while before >= 0 and token.doc[before].pos_ in {"ADP", "ADV", "PART", "DET"}:
+        before -= 1
+    return before >= 0 and token.doc[before].lower_ in _lexicon()["term_nouns"]
+
+
+def _inside(token: Token, head: Token) -> bool:
+    return token == head or head in token.ancestors
+
+
 def time_for(trigger: Token, sent: Span, context: TimeContext | None = None) -> TimeExpression | None:
     """The time of the fact whose trigger is ``trigger``: the expression syntactically closest
     to it (an attached "in 1972" beats a year in another clause), else the inherited time."""
     best: tuple[int, int] | None = None
     chosen: TimeExpression | None = None
-    for time in find_times(sent):
-        resolved = _resolve(time, context)
-        if resolved is None:
+    # a layout block (a line of its own, a paragraph) ends a sentence even where the parser ran
+    # a heading or a table into the next sentence: only the trigger's block is its sentence
+    block = _block_of(sent.doc, trigger.idx)
+    opens_later = block is not None and block[0] > sent.start_char
+    for time, resolved in resolved_times(sent, context):
+        if block is not None and not (block[0] <= time.start < block[1]):
             continue
         root = _root_of(sent, time)
         if root is None:
             continue
+        clause = _relative_clause_of(root)
+        if clause is not None and not _inside(trigger, clause):
+            continue  # "met X, whom he invited in 2002": the year belongs to the inviting
+        if time.year is None and time.end_year is not None and _modifies_noun(root):
+            continue  # "an agreement for the period up to 1990": the agreement's term, not its date
         score = (_tree_distance(trigger, root), abs(root.i - trigger.i))
         if best is None or score < best:
             best, chosen = score, resolved
     if chosen is not None:
         return chosen
-    return context.fallback(sent) if context is not None else None
+    if context is None:
+        return None
+    if opens_later:
+        # the blocks of the sentence before the trigger's are read as sentences before it
+        earlier = [e for e in _layout_events(sent) if e[2] <= block[0]]
+        heading, table_rows, _ = _read_layout(context.heading, context.table_rows, earlier)
+        context = replace(context, heading=heading, table_rows=table_rows, previous=None)
+    return context.fallback(sent)
