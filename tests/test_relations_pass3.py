@@ -127,3 +127,23 @@ def test_a_numbered_congress_speaks_for_the_body_that_held_it(nlp):
     found = triples(nlp, text, "opposed")
     assert ("workers-party", "opposed", "egypt") in found
     assert not any(s == "fifth-congress" for s, _, _ in found)
+
+
+def test_the_latter_and_the_former_name_earlier_entities(nlp):
+    text = "Castro spoke to Anna Berg during the latter's visit to Cuba in 1975."
+    assert ("anna-berg", "visited", "cuba") in triples(nlp, text, "visited")
+    assert ("fidel-castro", "visited", "cuba") not in triples(nlp, text, "visited")
+    # with one person named before it, "the latter" is no one
+    assert not triples(nlp, "During the latter's visit to Cuba, Anna Berg spoke.", "visited") - {
+        ("anna-berg", "visited", "cuba")}
+
+
+def test_secretary_general_of_the_central_committee_of_a_party(nlp):
+    text = "Ivan Petrov, Secretary General of the Central Committee of the Workers' Party, spoke in Cairo."
+    assert ("ivan-petrov", "leaderOf", "workers-party") in triples(nlp, text, "leaderOf")
+
+
+def test_a_delegation_led_by_a_person_visits_with_them(nlp):
+    text = "A delegation of the GDR led by Ivan Petrov visited North Korea in 1977."
+    found = triples(nlp, text, "visited")
+    assert {("east-germany", "visited", "north-korea"), ("ivan-petrov", "visited", "north-korea")} <= found

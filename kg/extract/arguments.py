@@ -205,8 +205,20 @@ def _person_between(a: int, b: int, index: EntityIndex, skip: Span | None) -> bo
     return False
 
 
+def _title_head(noun: Token, index: EntityIndex) -> Token | None:
+    """"Secretary General", "General Secretary": the word a title word is the first part of."""
+    head = noun.head
+    if noun.dep_ == "compound" and head.i != noun.i and index.of(head) is None and head.pos_ in ("NOUN", "PROPN") \
+            and head.is_title == noun.is_title:
+        return head
+    return None
+
+
 def role_holders(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Token]:
     """The state/body a role noun belongs to: "X's ambassador", "the GDR ambassador", "leader of X"."""
+    title = _title_head(noun, index)
+    if title is not None and any(c.dep_ == "prep" for c in title.children):
+        return role_holders(title, index, lex)  # "Secretary General of the Central Committee of X"
     found = [c for c in noun.children if c.dep_ == "poss"]
     found += [c for c in noun.children
               if c.dep_ in ("compound", "amod", "nmod") and index.of(c) is not None and index.of(c) != index.of(noun)
@@ -226,6 +238,9 @@ def role_bearers(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[
     own = index.of(noun)
     if own is not None and own.label_ == "Person":
         return [noun]  # the title is inside the person's span ("President Sukarno")
+    title = _title_head(noun, index)
+    if title is not None and title.dep_ in ("appos", "attr", "pobj"):
+        return role_bearers(title, index, lex)  # "X, Secretary General of Y"
     found: list[Token] = []
     if noun.dep_ == "compound":
         # "Ambassador Comrade Horst Brie": climb over titles outside the name's span
@@ -314,6 +329,8 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
         inner = index.inner(token)
         spans = [own] if inner is None else [own, inner]
         return spans + _body_of_meeting(own, index, lex)
+    if token.lower_ in lex.back_reference_words and token.pos_ in ("NOUN", "PRON", "PROPN"):
+        return _back_reference(token, index)
     # "Sukarno's daughter Megawati": an apposition names the same referent
     # "Western powers, particularly the United States, France and Britain": every item of a
     # list in apposition
@@ -324,6 +341,12 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
     if token.lemma_.lower() not in lex.group_nouns:
         # "Sukarno's daughter", "the American effort": a modifier names someone else
         return []
+    # "the delegation of the GDR, led by Erich Honecker": the leader acts with the group
+    # (the parser often hangs "led by" on the group's "of" noun: "the delegation of the GDR led by X")
+    owners = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    leaders = [s for w in (token, *owners) for c in w.children if c.dep_ == "acl" and c.lemma_.lower() in lex.leading_verbs
+               for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
+               for s in _spans_at(g, index, lex, depth + 1)] if depth < 2 else []
     mods = [index.of(c) for c in token.children if c.dep_ in lex.entity_modifier_deps and index.of(c) is not None
             and not _stance_prefixed(c, lex)]
     if mods:
@@ -332,11 +355,29 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
             spans.append(m)
             # "the Soviet and Chinese governments": coordinated modifiers
             spans += [index.of(c) for c in m.root.conjuncts if index.of(c) is not None]
-        return spans
+        return spans + leaders
     if depth == 0:
         return [s for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
-                for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)]
-    return []
+                for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)] + leaders
+    return leaders
+
+
+def _back_reference(token: Token, index: EntityIndex) -> list[Span]:
+    """"the latter's visit", "the former": the last (or the one before the last) of two or more
+    different entities named before it in the same sentence; nothing when fewer."""
+    sent = token.sent
+    named: list[Span] = []
+    for i in range(token.i - 1, sent.start - 1, -1):
+        span = index.of(index.doc[i])
+        if span is not None and span.label_ in ("Person", "State", "Organization") and all(
+                (span.id_ or span.text) != (s.id_ or s.text) for s in named):
+            if not named or span != named[-1]:
+                named.append(span)
+        if len(named) == 2:
+            break
+    if len(named) < 2:
+        return []
+    return [named[0] if token.lower_ == "latter" else named[1]]
 
 
 def _body_of_meeting(event: Span, index: EntityIndex, lex: ArgumentLexicon) -> list[Span]:

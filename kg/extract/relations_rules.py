@@ -100,6 +100,8 @@ class ArgumentLexicon:
     invitation_nouns: frozenset[str] = frozenset()
     leader_named_nouns: frozenset[str] = frozenset()
     meeting_nouns: frozenset[str] = frozenset()  # "the XI Congress of X" speaks for X
+    leading_verbs: frozenset[str] = frozenset()  # "a delegation led by X": X acts with it
+    back_reference_words: frozenset[str] = frozenset()  # "the latter", "the former"
 
 
 @dataclass(frozen=True)
