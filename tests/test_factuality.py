@@ -214,3 +214,23 @@ def test_praise_reports_what_it_praises(nlp):
 ])
 def test_attempts_and_semicolon_siblings_do_not_hedge(nlp, text, word):
     assert not _assess(nlp, text, word).hedged
+
+
+@pytest.mark.model
+def test_a_caution_about_figures_hedges_the_figures_not_the_next_story(nlp):
+    found = _assess_all(nlp, "Most of the aid was military (the figures, mostly from exile sources, must be treated "
+                             "with some caution). One estimate puts the advisers sent to Angola at 1,500. "
+                             "Observers counted 300 instructors in Guinea. "
+                             "Sekou Toure welcomed the Soviet envoy in Conakry in May 1961. "
+                             "Cuba sent 40 doctors to Mali.", {"send", "count", "welcome"})
+    hedged = {word: f.hedged for word, f in found}
+    assert hedged["counted"]  # still giving the figures the caution is about
+    assert not hedged["welcomed"]  # a sentence without figures ends the caution
+    assert not [f for word, f in found if word == "sent"][-1].hedged
+
+
+@pytest.mark.model
+def test_a_caution_about_claims_still_covers_its_next_sentences(nlp):
+    found = _assess_all(nlp, "These accounts cannot be verified. Libyan officers trained the militia in Chad.",
+                        {"train"})
+    assert found and found[0][1].hedged

@@ -482,6 +482,7 @@ class FactualityContext:
     quote_open: bool = False  # the next sentence starts inside an open quotation
     quote_speaker: str | None = None
     caution: int = 0  # how many more sentences of the paragraph a caution cue still hedges
+    caution_on_figures: bool = False  # the caution is about figures: it hedges sentences giving some
     previous_end: int | None = None
     carry: bool = False  # the last sentence reported speech, so the next may continue it
 
@@ -517,14 +518,35 @@ class FactualityContext:
         if text.startswith(tuple(OPEN_QUOTES)) and not state.quote_open:
             quote_open = opens > closes
         quote_speaker = (named or state.quote_speaker or state.speaker) if quote_open else None
-        # a caution about "the figures" covers the few sentences that give them, not the chapter
+        # a caution about "the figures" covers the few sentences that give them, not the chapter:
+        # the first sentence without figures ends it
+        on_figures = state.caution_on_figures
         if any(p.search(sent.text) for p in _compiled("hedging", "caution_phrases")):
-            caution = CAUTION_SENTENCES
+            caution, on_figures = CAUTION_SENTENCES, _names_figures(sent)
+        elif on_figures and not _gives_figures(sent):
+            caution = 0
         else:
             caution = max(0, state.caution - 1)
         return replace(state, speaker=None if narrator else speaker, quote_open=quote_open,
-                       quote_speaker=quote_speaker, caution=caution, previous_end=sent.end_char,
-                       carry=carry and not narrator)
+                       quote_speaker=quote_speaker, caution=caution, caution_on_figures=on_figures,
+                       previous_end=sent.end_char, carry=carry and not narrator)
+
+
+def _names_figures(sent: Span) -> bool:
+    words = set(_lexicon("hedging")["figure_words"])
+    return any(t.lemma_.lower() in words or t.lower_ in words for t in sent)
+
+
+def _gives_figures(sent: Span) -> bool:
+    """Whether a sentence states a number that counts or measures something (not a year or date)."""
+    for tok in sent:
+        if not (tok.like_num or tok.pos_ == "NUM") or tok.ent_type_ in {"DATE", "TIME", "ORDINAL"}:
+            continue
+        digits = tok.text.replace(",", "")
+        if digits.isdigit() and len(digits) == 4 and 1000 <= int(digits) <= 2100 and tok.ent_type_ != "CARDINAL":
+            continue  # a year
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------- assess
@@ -533,7 +555,8 @@ def assess(trigger: Token, sent: Span, context: FactualityContext | None = None)
     """Polarity, hedging and attribution of the fact whose trigger is ``trigger`` in ``sent``."""
     negations = _negation_cues(trigger)
     hedges = _hedge_cues(trigger, sent)
-    if context is not None and context.caution and not _starts_new_paragraph(sent, context):
+    if context is not None and context.caution and not _starts_new_paragraph(sent, context) \
+            and (not context.caution_on_figures or _gives_figures(sent)):
         hedges.append("caution (paragraph)")
     if _next_sentence_cautions(sent) or any(p.search(sent.text) for p in _compiled("hedging", "caution_phrases")):
         hedges.append("caution")
