@@ -21,7 +21,7 @@ ENTITIES = {
               "nicaragua": ["Nicaragua"], "albania": ["Albania"], "tanzania": ["Tanzania"]},
     "Person": {"julius-nyerere": ["Julius Nyerere", "Nyerere"], "fidel-castro": ["Fidel Castro"]},
     "Organization": {"mpla": ["MPLA"], "unita": ["UNITA"], "swapo": ["SWAPO"]},
-    "Ideology": {"maoism": ["Maoism"], "marxism-leninism": ["Marxism-Leninism"], "ujamaa": ["Ujamaa"],
+    "Ideology": {"maoism": ["Maoism"], "marxism-leninism": ["Marxism-Leninism", "Marxist-Leninist"], "ujamaa": ["Ujamaa"],
                  "socialism": ["socialism", "socialist"], "imperialism": ["imperialism"]},
 }
 
@@ -181,3 +181,39 @@ def test_ideology_second_pass(nlp, text, expected):
 def test_an_ideology_adjective_on_a_partner_is_not_the_possessors(nlp):
     # "Cuba's socialist allies" says the allies are socialist
     assert ("cuba", "socialism", "affirmed") not in triples(nlp, "Cuba's socialist allies sent doctors.", "ideology")
+
+
+# --- third pass: rulers' ideologies, forces aimed at an actor, gerunds of solidarity ----------
+
+@pytest.mark.parametrize("text, expected", [
+    ("In 1975 Marxist-Leninist leaders came to power in Angola and Tanzania.", {("angola", "marxism-leninism"),
+                                                                               ("tanzania", "marxism-leninism")}),
+    ("The socialist regimes in Cuba and Angola bought Soviet tractors.", {("cuba", "socialism"), ("angola", "socialism")}),
+])
+def test_the_rulers_ideology_is_the_state_s(nlp, text, expected):
+    found = {(s, o) for s, o, polarity in triples(nlp, text, "ideology") if polarity == "affirmed"}
+    assert expected <= found
+
+
+@pytest.mark.parametrize("text", [
+    "Socialist leaders in Sweden criticized the plan.",  # located, not ruling
+    "Maoist guerrillas in Angola attacked the town.",  # insurgents are not the state
+])
+def test_ideologues_merely_located_in_a_state_are_not_its_rulers(nlp, text):
+    assert not {(s, o) for s, o, _ in triples(nlp, text, "ideology") if s in {"sweden", "angola"}}
+
+
+def test_forces_pointed_at_an_actor(nlp):
+    assert ("soviet-union", "china", "affirmed") in triples(
+        nlp, "In 1969 the Soviet Union deployed missiles aimed at China.", "opposed") or \
+        ("soviet-union", "china", "affirmed") in triples(nlp, "Soviet divisions were massed against China.", "opposed")
+
+
+def test_solidarity_shown_in_a_gerund_belongs_to_the_main_subject(nlp):
+    assert ("fidel-castro", "angola", "affirmed") in triples(
+        nlp, "Fidel Castro made a special point of showing solidarity with Angola.", "supported")
+
+
+def test_danger_of_an_actor_s_policy_recurring(nlp):
+    assert ("julius-nyerere", "united-states", "affirmed") in triples(
+        nlp, "Julius Nyerere warned of the danger of US imperialism returning.", "opposed")
