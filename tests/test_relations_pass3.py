@@ -33,7 +33,7 @@ ENTITIES = {
               "beijing": ["Beijing"], "cairo": ["Cairo"]},
     "Person": {"fidel-castro": ["Fidel Castro", "Castro"], "anna-berg": ["Anna Berg"],
                "ivan-petrov": ["Ivan Petrov"], "omar-sadiq": ["Omar Sadiq"], "lin-tao": ["Lin Tao"],
-               "marta-ruiz": ["Marta Ruiz"], "josip-broz-tito": ["Tito"]},
+               "marta-ruiz": ["Marta Ruiz"], "josip-broz-tito": ["Tito"], "kim": ["Kim"]},
     "Organization": {"united-nations": ["United Nations", "UN"], "swapo": ["SWAPO"],
                      "workers-party": ["Workers' Party", "Workers Party"],
                      "comecon": ["Comecon"], "plo": ["PLO"]},
@@ -147,3 +147,35 @@ def test_a_delegation_led_by_a_person_visits_with_them(nlp):
     text = "A delegation of the GDR led by Ivan Petrov visited North Korea in 1977."
     found = triples(nlp, text, "visited")
     assert {("east-germany", "visited", "north-korea"), ("ivan-petrov", "visited", "north-korea")} <= found
+
+
+def test_subject_pronoun_stands_for_the_previous_sentences_one_subject(nlp):
+    text = "North Korea applied for membership in 1975. It joined the United Nations in 1991."
+    assert ("north-korea", "memberOf", "united-nations") in triples(nlp, text, "memberOf")
+    text = "Anna Berg arrived in Havana in May. She visited Egypt in June."
+    assert ("anna-berg", "visited", "egypt") in triples(nlp, text, "visited")
+
+
+def test_pronoun_with_two_candidates_or_across_a_paragraph_is_left_alone(nlp):
+    text = "Cuba and Angola signed a treaty in 1976. It joined the United Nations in 1977."
+    assert not triples(nlp, text, "memberOf")
+    text = "Anna Berg arrived in Havana in May.\n\nShe visited Egypt in June."
+    assert ("anna-berg", "visited", "egypt") not in triples(nlp, text, "visited")
+    text = "Castro told Anna Berg that he would visit Egypt."
+    assert not {s for s, _, _ in triples(nlp, text, "visited")}
+
+
+def test_pronoun_after_the_one_subject_of_its_own_sentence(nlp):
+    text = "From Beijing, Kim went on to Yugoslavia, where he met with Tito in Belgrade."
+    assert ("kim", "met", "josip-broz-tito") in triples(nlp, text, "met")
+
+
+def test_possessive_pronoun_of_a_nominal_trigger(nlp):
+    text = "Marta Ruiz admired the revolution. Her repeated visits to Havana were acts of solidarity."
+    assert ("marta-ruiz", "visited", "havana") in triples(nlp, text, "visited")
+
+
+def test_a_city_naming_a_meeting_is_its_venue_not_its_state(nlp):
+    text = "Egypt praised the Havana Conference."
+    assert ("egypt", "supported", "cuba") not in triples(nlp, text, "supported")
+    assert ("egypt", "supported", "cuba") in triples(nlp, "Egypt praised Havana.", "supported")

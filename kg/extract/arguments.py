@@ -33,7 +33,8 @@ class Argument:
 
 InnerLookup = Callable[[str], "tuple[str, str] | None"]  # surface -> (entity type, key), or None
 StateLedBy = Callable[[str], "str | None"]  # person key -> the state they led, or None
-_INNER_TYPES = ("State", "Place", "Organization", "Person")
+# a city in an event's name is its venue, not an actor ("the Berlin Conference", "the Geneva talks")
+_INNER_TYPES = ("State", "Organization", "Person")
 _INNER_MAX_WORDS = 3
 _COMPANION_ADVERBS = ("along", "together")
 _NOT_A_NAME = ("DET", "ADP", "PUNCT", "CCONJ", "PART", "NUM", "SPACE")
@@ -174,7 +175,9 @@ def nominal_agents(noun: Token, index: EntityIndex, lex: ArgumentLexicon) -> lis
     found = [c for c in noun.children if c.dep_ == "poss" and not _is_relative(c, lex)]
     if found and all(c.pos_ == "PRON" for c in found):
         # "X expanded its trade with Y": the possessive pronoun is the governing verb's subject
-        found = logical_subjects(noun.head, lex) if noun.dep_ in ("dobj", "nsubjpass") else []
+        # elsewhere ("His visits to Pyongyang ...") the pronoun may stand for the previous
+        # sentence's subject (pronoun_antecedent)
+        found = logical_subjects(noun.head, lex) if noun.dep_ in ("dobj", "nsubjpass") else found
     if not found:
         # "anti-Chinese remarks" are not China's remarks
         found = [c for c in noun.children
@@ -331,6 +334,8 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
         return spans + _body_of_meeting(own, index, lex)
     if token.lower_ in lex.back_reference_words and token.pos_ in ("NOUN", "PRON", "PROPN"):
         return _back_reference(token, index)
+    if token.pos_ == "PRON" and lex.pronoun_types_of(token.lower_) and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+        return pronoun_antecedent(token, index, lex)
     # "Sukarno's daughter Megawati": an apposition names the same referent
     # "Western powers, particularly the United States, France and Britain": every item of a
     # list in apposition
@@ -360,6 +365,48 @@ def _spans_at(token: Token, index: EntityIndex, lex: ArgumentLexicon, depth: int
         return [s for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "from")
                 for g in c.children if g.dep_ == "pobj" for s in _spans_at(g, index, lex, 1)] + leaders
     return leaders
+
+
+def _paragraph_break_between(a: Span, b: Span) -> bool:
+    doc = a.doc
+    end = max((t.idx + len(t.text) for t in a if not t.is_space), default=a.start_char)
+    start = min((t.idx for t in b if not t.is_space), default=b.start_char)
+    gap = doc.text[end:start] if start - end < 200 else "\n\n"
+    return gap.count("\n") >= 2
+
+
+def pronoun_antecedent(pronoun: Token, index: EntityIndex, lex: ArgumentLexicon) -> list[Span]:
+    """A subject (or possessive) pronoun stands for the one entity of a fitting type that is the
+    grammatical subject of the previous sentence of the same paragraph ("North Korea applied in
+    1975. *It* was refused."), or, when its own sentence names fitting entities before it, for
+    the only one of them if that one is a subject. Conservative: nothing when the candidates are
+    several or none, or across a paragraph break."""
+    types = lex.pronoun_types_of(pronoun.lower_)
+    sent = pronoun.sent
+    doc = index.doc
+    before = {s.id_ or s.text: s for i in range(sent.start, pronoun.i)
+              if (s := index.of(doc[i])) is not None and s.label_ in types}
+    if before:
+        # "From Beijing, Kim went on to Yugoslavia, where he met Tito": the one fitting name
+        # before it, when that name is a grammatical subject
+        only = next(iter(before.values())) if len(before) == 1 else None
+        return [only] if only is not None and only.root.dep_ in ("nsubj", "nsubjpass") else []
+    if sent.start == 0:
+        return []
+    previous = doc[sent.start - 1].sent
+    while previous.start > 0 and all(t.is_space or t.is_punct for t in previous):
+        previous = doc[previous.start - 1].sent
+    if _paragraph_break_between(previous, sent):
+        return []
+    found: dict[str, Span] = {}
+    for tok in previous:
+        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ == "PRON":
+            continue
+        # "Cuba and Angola signed ...": every coordinated subject is a candidate
+        for span in (s for member in coordinated(tok, index) for s in _spans_at(member, index, lex, 1)):
+            if span.label_ in types:
+                found.setdefault(span.id_ or span.ent_id_ or span.text, span)
+    return list(found.values()) if len(found) == 1 else []
 
 
 def _back_reference(token: Token, index: EntityIndex) -> list[Span]:
@@ -445,6 +492,14 @@ def typed_argument(span: Span, anchor: int, types: frozenset[str], actor_for: Ac
     return None
 
 
+def _venue(span: Span, lex: ArgumentLexicon) -> bool:
+    """"the *Berlin* Conference", "the *Geneva* talks": a place naming a meeting is its venue,
+    not an actor standing for its state."""
+    root = span.root
+    return span.label_ == "Place" and root.dep_ in ("compound", "nmod", "amod") and root.head.i != root.i \
+        and root.head.lemma_.lower() in lex.venue_nouns
+
+
 def role_arguments(role: Role, trigger: Token, theme: Token | None, index: EntityIndex,
                    lex: ArgumentLexicon, actor_for: ActorFor | None) -> list[Argument]:
     """The entities filling ``role``: the first path that reaches an entity of an allowed type."""
@@ -465,7 +520,7 @@ def path_arguments(path: tuple[Step, ...], types: frozenset[str], trigger: Token
         word = antecedent(word, lex)
         for member in (coordinated(word, index) if expand else [word]):
             for span in _spans_at(member, index, lex):
-                if (span.start, span.end) in seen:
+                if (span.start, span.end) in seen or _venue(span, lex):
                     continue
                 arg = typed_argument(span, member.i, types, actor_for)
                 if arg is None and span.label_ == "Person" and index.of(member) is None and \

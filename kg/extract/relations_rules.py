@@ -100,8 +100,14 @@ class ArgumentLexicon:
     invitation_nouns: frozenset[str] = frozenset()
     leader_named_nouns: frozenset[str] = frozenset()
     meeting_nouns: frozenset[str] = frozenset()  # "the XI Congress of X" speaks for X
+    venue_nouns: frozenset[str] = frozenset()  # "the Berlin *Conference*": the city is no actor
     leading_verbs: frozenset[str] = frozenset()  # "a delegation led by X": X acts with it
     back_reference_words: frozenset[str] = frozenset()  # "the latter", "the former"
+    # pronoun -> the entity types it may stand for ("he" -> Person); see arguments.pronoun_antecedent
+    pronoun_types: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def pronoun_types_of(self, pronoun: str) -> tuple[str, ...]:
+        return dict(self.pronoun_types).get(pronoun.lower(), ())
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,9 @@ def parse_rule_file(text: str, name: str) -> list[Rule]:
 
 def _lexicon(text: str) -> ArgumentLexicon:
     data = json.loads(text)
-    return ArgumentLexicon(**{k: frozenset(v) for k, v in data.items() if k != "about"})
+    lists = {k: frozenset(v) for k, v in data.items() if k not in ("about", "pronoun_types")}
+    pronouns = tuple(sorted((k.lower(), tuple(v)) for k, v in data.get("pronoun_types", {}).items()))
+    return ArgumentLexicon(**lists, pronoun_types=pronouns)
 
 
 def load_rules(folder: Path | None = None) -> RuleSet:
