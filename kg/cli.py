@@ -251,8 +251,9 @@ def _register_commands() -> None:
         cli.add_command(analyze)
     from .cli_claims import asof, claims, diff
     from .cli_ids import mapping
+    from .cli_scale import bench, push, serve
 
-    for command in (claims, diff, asof, mapping):
+    for command in (claims, diff, asof, mapping, bench, push, serve):
         cli.add_command(command)
 
 
