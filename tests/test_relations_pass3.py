@@ -179,3 +179,10 @@ def test_a_city_naming_a_meeting_is_its_venue_not_its_state(nlp):
     text = "Egypt praised the Havana Conference."
     assert ("egypt", "supported", "cuba") not in triples(nlp, text, "supported")
     assert ("egypt", "supported", "cuba") in triples(nlp, "Egypt praised Havana.", "supported")
+
+
+def test_relative_clause_on_excepted_names_gives_them_and_the_copula_side(nlp):
+    text = "The only country other than the USSR and China with which Egypt signed a defense treaty was Libya."
+    assert triples(nlp, text, "signedAgreement") >= {
+        ("egypt", "signedAgreement", "soviet-union"), ("egypt", "signedAgreement", "china"),
+        ("egypt", "signedAgreement", "libya")}

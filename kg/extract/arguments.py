@@ -448,13 +448,34 @@ def antecedent(token: Token, lex: ArgumentLexicon) -> Token:
     if clause is None or clause.head is clause:
         return token
     noun = clause.head
+    return _copula_side(noun, lex) or noun
+
+
+def _copula_side(noun: Token, lex: ArgumentLexicon) -> Token | None:
     copula = noun.head
     if copula.lemma_.lower() in lex.copulas and copula.i != noun.i:
         other = {"attr": ("nsubj",), "nsubj": ("attr",)}.get(noun.dep_, ())
         named = [c for c in copula.children if c.dep_ in other]
         if named:
             return named[0]
-    return noun
+    return None
+
+
+_EXCEPTING = ("than", "except", "besides")
+
+
+def antecedents(token: Token, lex: ArgumentLexicon) -> list[Token]:
+    """``antecedent``, and when the parser hung the relative clause on the excepted names of
+    "the only country *other than X* with which ... was Y", both X and Y."""
+    first = antecedent(token, lex)
+    if first.i != token.i or not _is_relative(token, lex):
+        prep = first.head
+        if first.dep_ == "pobj" and prep.lower_ in _EXCEPTING and prep.head.i != prep.i:
+            noun = prep.head.head if prep.head.pos_ == "ADJ" and prep.head.dep_ == "amod" else prep.head
+            side = _copula_side(noun, lex)
+            if side is not None:
+                return [first, side]
+    return [first]
 
 
 def coordinated(token: Token, index: EntityIndex) -> list[Token]:
@@ -516,8 +537,7 @@ def path_arguments(path: tuple[Step, ...], types: frozenset[str], trigger: Token
     seen: set[tuple[int, int]] = set()
     # a role noun has one bearer: "X, Y and Z, the president of W" is a misparse, not three presidents
     expand = not (path and path[-1].macro in ("BEARER", "SELF"))
-    for word in walk(path, trigger, theme, index, lex):
-        word = antecedent(word, lex)
+    for word in (w for reached in walk(path, trigger, theme, index, lex) for w in antecedents(reached, lex)):
         for member in (coordinated(word, index) if expand else [word]):
             for span in _spans_at(member, index, lex):
                 if (span.start, span.end) in seen or _venue(span, lex):
