@@ -71,8 +71,12 @@ def _say(ctx, message: str, err: bool = False) -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Leave out facts below this confidence (default 0.5).")
 @click.option("--strict", is_flag=True, help="Fail on the first unreadable source instead of skipping it.")
 @click.option("--no-html", is_flag=True, help="Do not write graph.html.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Parse on a Dask distributed cluster (scheduler address, e.g. tcp://10.0.0.5:8786); "
+                   "the output is identical to a local build.")
+@click.option("--no-cache", is_flag=True, help="Ignore cached extractions (they are still refreshed).")
 @click.pass_context
-def build(ctx, sources, out, model, processes, batch_size, min_confidence, strict, no_html):
+def build(ctx, sources, out, model, processes, batch_size, min_confidence, strict, no_html, dask_address, no_cache):
     """Build the graph from SOURCES (files or folders; default: sources/).
 
     Writes graph.ttl, graph.trig, statements.jsonl, graph.html, build.json and the Oxigraph
@@ -83,6 +87,10 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
     Example:
       kg build sources/ --out output/
       kg build report.pdf notes/ --out /tmp/kg --processes 1
+      kg build archive/ --dask tcp://scheduler:8786
+
+    Unchanged sources are not parsed again: their extractions are cached under
+    OUT/.cache, keyed by content hash and pipeline version.
     """
     from .build import build as run_build
 
@@ -90,7 +98,8 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
                                    "min_confidence": min_confidence}.items() if v is not None}
     settings = Settings(**overrides)
     progress = _progress_printer(ctx)
-    result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict, html=not no_html)
+    result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict, html=not no_html,
+                       dask_address=dask_address, use_cache=not no_cache)
     for failure in result.failures:
         click.echo(terminal_safe(f"Skipped {failure.path + ': ' if failure.path else ''}{failure.message}"), err=True)
     if not ctx.obj.get("quiet"):
