@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-COMMANDS = ("build", "query", "queries", "export", "stats", "view", "analyze", "claims", "diff", "asof")
+COMMANDS = ("build", "query", "queries", "export", "stats", "view", "analyze", "claims", "diff", "asof", "mapping",
+            "bench", "push", "serve")
 
 
 @pytest.fixture()
