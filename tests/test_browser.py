@@ -223,3 +223,10 @@ def test_corpus_view_in_browser(browser, corpus_build):
     text = panel_text(browser)
     assert any(sentence in text for sentence in sentences)
     screenshot(browser, corpus_build.out_dir, "view-corpus.png")
+
+
+def test_empty_graph_opens_and_says_so(browser, tmp_path):
+    page = write_html([], tmp_path / "empty.html")
+    open_view(browser, page, timeout=10)
+    assert "no statements" in panel_text(browser)
+    assert console_errors(browser) == []

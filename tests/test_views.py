@@ -287,3 +287,23 @@ def test_kg_analyze_formats_and_modes(build_dir):
     assert clash.exit_code != 0
     unknown = runner.invoke(analyze, ["--out", str(build_dir), "--partners", "Atlantis"])
     assert unknown.exit_code != 0 and "E800" in unknown.output
+
+
+def test_empty_graph_renders():
+    model = build_view_model([])
+    assert (model.nodes, model.edges, model.physics) == ((), (), False)
+    assert model.facets["yearMin"] is None
+    assert "kg-nodes" in render_html(model)
+
+
+@pytest.mark.model
+def test_corpus_view_is_deterministic(corpus_build, tmp_path):
+    from kg.jsonl import read_statements
+
+    statements = list(read_statements(corpus_build.out_dir / "statements.jsonl", Settings().base_iri))
+    first = write_html(statements, tmp_path / "a.html", ViewOptions(layout_cache=tmp_path / "cache"))
+    second = write_html(statements, tmp_path / "b.html")
+    assert first.read_bytes() == second.read_bytes()
+    model = build_view_model(statements)
+    assert sum(len(e.statement_ids) for e in model.edges) == len(
+        [s for s in statements if s.subject.key != s.object.key])

@@ -209,7 +209,7 @@ def build_view_model(statements: Sequence[Statement], options: ViewOptions = Vie
         for n, ((subject, relation, obj, factuality), ids) in enumerate(sorted(grouped.items()))
     )
     return ViewModel(nodes=nodes, edges=edges, statements=tuple(records),
-                     facets=_facets(records, nodes), physics=len(nodes) <= PHYSICS_MAX_NODES)
+                     facets=_facets(records, nodes), physics=0 < len(nodes) <= PHYSICS_MAX_NODES)
 
 
 def _facets(records: Sequence[dict], nodes: Sequence[ViewNode]) -> dict:

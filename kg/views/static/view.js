@@ -292,6 +292,10 @@
   });
 
   applyFilters();
+  if (!nodeList.length) {
+    clearPanel();
+    panel.appendChild(el("p", "kg-hint", "This graph has no statements to show."));
+  }
   // exposed for tests and for users who script the page from the console
   window.kgView = { network: network, nodes: nodes, edges: edges, findEntity: findEntity,
                     focusEntity: focusEntity, applyFilters: applyFilters };
