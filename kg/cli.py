@@ -250,19 +250,12 @@ def stats(out, fmt):
 
 
 def _register_commands() -> None:
-    # TODO(integration): drop the guard once kg.cli_views lands
-    try:
-        from .cli_views import analyze, view
-    except ModuleNotFoundError:
-        pass
-    else:
-        cli.add_command(view)
-        cli.add_command(analyze)
     from .cli_claims import asof, claims, diff
     from .cli_ids import mapping
     from .cli_scale import bench, push, serve
+    from .cli_views import analyze, view
 
-    for command in (claims, diff, asof, mapping, bench, push, serve):
+    for command in (view, analyze, claims, diff, asof, mapping, bench, push, serve):
         cli.add_command(command)
 
 
