@@ -14,9 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -185,20 +183,9 @@ def write_mapping(statements_or_quads: Iterable, path: str | Path, fmt: str = "c
     """
     rows = mapping_rows(statements_or_quads, base_iri, linked_only)
     text = format_mapping(rows, fmt)
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".kg-mapping-", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
-            os.replace(temporary, target)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    except OSError as exc:
-        raise ExportError(f"Cannot write the mapping to {target}: {exc.strerror or exc}.",
-                          "Choose a writable path with -o.") from exc
+    from .graph.writers import atomic_write
+
+    atomic_write(Path(path), lambda fh: fh.write(text.encode("utf-8")))
     return len(rows)
 
 

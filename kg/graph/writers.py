@@ -30,6 +30,12 @@ FORMATS: dict[str, tuple[RdfFormat, bool]] = {
 }
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
     """Run ``write`` on a temporary file in ``path``'s folder, then move it over ``path``."""
     path = Path(path)
@@ -43,6 +49,8 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); outputs are meant to be read and published
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
         os.replace(tmp_name, path)
     except BaseException as exc:
         try:
