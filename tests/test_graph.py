@@ -21,7 +21,7 @@ from kg.graph import (
     write_jsonld, write_nquads, write_outputs, write_trig, write_turtle, year_literal,
 )
 from kg.iris import entity_iri, graph_iri, source_iri, statement_iri
-from kg.model import Qualifiers, Statement
+from kg.model import Qualifiers
 from kg.settings import Settings
 from kg.graph import settings_fingerprint
 
