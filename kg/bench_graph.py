@@ -101,10 +101,17 @@ def statements_for_triples(target_triples: int, seed: int = 0) -> tuple[list[Sta
     """About ``target_triples`` triples' worth of statements (calibrated on a sample)."""
     from .graph import BuildInfo, statement_quads
 
-    sample, docs = synthetic_statements(2000, seed, sources=1000)
-    quads = statement_quads(sample, docs, BuildInfo("bench", "bench"), Settings().base_iri)
-    per_statement = len({(q.subject, q.predicate, q.object) for q in quads}) / len(sample)
-    return synthetic_statements(max(1, round(target_triples / per_statement)), seed, sources=1000)
+    def triples(count: int) -> int:
+        statements, docs = synthetic_statements(count, seed, sources=1000)
+        quads = statement_quads(statements, docs, BuildInfo("bench", "bench"), Settings().base_iri)
+        return len({(q.subject, q.predicate, q.object) for q in quads})
+
+    # sources and entities are a fixed cost: calibrate on what one more statement adds
+    small, large = triples(2000), triples(4000)
+    per_statement = max(1.0, (large - small) / 2000)
+    fixed = max(0.0, small - 2000 * per_statement)
+    count = max(1, round((target_triples - fixed) / per_statement))
+    return synthetic_statements(count, seed, sources=1000)
 
 
 def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocument]) -> list[QueryCase]:
@@ -133,21 +140,52 @@ def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocumen
     return cases
 
 
-def time_oxigraph(store_path: Path, cases: Sequence[QueryCase], runs: int = 5, limit: int = 1000
-                  ) -> dict[str, float]:
-    """Median milliseconds per case, through ``kg.query.run_query`` (the CLI's row limit by default)."""
+def _oxigraph_worker(store_path: str, case: QueryCase, runs: int, limit: int, connection) -> None:
     from .query import run_query
 
-    medians = {}
-    for case in cases:
-        run_query(store_path, case.query, params=case.params, limit=limit)  # warm the store's caches
+    try:
+        run_query(Path(store_path), case.query, params=case.params, limit=limit)  # warm the store's caches
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            run_query(store_path, case.query, params=case.params, limit=limit)
+            run_query(Path(store_path), case.query, params=case.params, limit=limit)
             times.append((time.perf_counter() - started) * 1000)
-        medians[case.name] = round(statistics.median(times), 2)
-    return medians
+        connection.send((statistics.median(times), None))
+    except Exception as exc:  # noqa: BLE001 - a failing query is a result to report
+        connection.send((None, f"{type(exc).__name__}: {exc}"[:200]))
+
+
+def _in_child(target, args: tuple, timeout_s: float) -> tuple[float | None, str | None]:
+    """Run ``target(*args, connection)`` in a forked process; (value, note), killed past ``timeout_s``.
+
+    Neither Oxigraph nor rdflib can stop a running query, and a query left running in a thread
+    would slow every later measurement: a process can be killed.
+    """
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=target, args=(*args, send), daemon=True)
+    worker.start()
+    try:
+        if receive.poll(timeout_s):
+            return receive.recv()
+        return None, f"stopped after {timeout_s:g} s"
+    finally:
+        worker.kill()
+        worker.join()
+
+
+def time_oxigraph(store_path: Path, cases: Sequence[QueryCase], runs: int = 5, limit: int = 1000,
+                  timeout_s: float = 60.0) -> tuple[dict[str, float | None], dict[str, str]]:
+    """(median milliseconds per case, or None past ``timeout_s`` or on failure; notes), through
+    ``kg.query.run_query`` with the CLI's row limit."""
+    medians: dict[str, float | None] = {}
+    notes: dict[str, str] = {}
+    for case in cases:
+        value, note = _in_child(_oxigraph_worker, (str(store_path), case, runs, limit), timeout_s)
+        medians[case.name] = None if value is None else round(value, 2)
+        if note:
+            notes[case.name] = note
+    return medians, notes
 
 
 def _rdflib_query_ms(dataset, text: str, runs: int) -> float:
@@ -170,21 +208,12 @@ def _rdflib_loader(nquads_path: str, connection, timeout_s: float) -> None:
     started = time.perf_counter()
     dataset.parse(nquads_path, format="nquads")
     connection.send(("loaded", time.perf_counter() - started))
-    context = multiprocessing.get_context("fork")
     while True:
         message = connection.recv()
         if message is None:
             return
         name, text, runs = message
-        receive, send = context.Pipe(duplex=False)
-        worker = context.Process(target=_rdflib_worker, args=(dataset, text, runs, send), daemon=True)
-        worker.start()
-        if receive.poll(timeout_s):
-            connection.send((name, *receive.recv()))
-        else:
-            connection.send((name, None, f"stopped after {timeout_s:g} s"))
-        worker.kill()
-        worker.join()
+        connection.send((name, *_in_child(_rdflib_worker, (dataset, text, runs), timeout_s)))
 
 
 def _rdflib_worker(dataset, text: str, runs: int, connection) -> None:
@@ -205,7 +234,8 @@ def time_rdflib(nquads_path: Path, cases: Sequence[QueryCase], timeout_s: float 
         return results, None, {c.name: "rdflib timing needs fork()" for c in cases}
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe()
-    loader = context.Process(target=_rdflib_loader, args=(str(nquads_path), child, timeout_s), daemon=True)
+    # not a daemon: daemon processes may not start the per-query processes (it is killed below)
+    loader = context.Process(target=_rdflib_loader, args=(str(nquads_path), child, timeout_s))
     loader.start()
     try:
         if not parent.poll(load_timeout_s):
@@ -214,6 +244,9 @@ def time_rdflib(nquads_path: Path, cases: Sequence[QueryCase], timeout_s: float 
         load_s = parent.recv()[1]
         for case in cases:
             parent.send((case.name, bind_params(saved_query(case.query), case.params), runs))
+            if not parent.poll(timeout_s + 30):
+                notes[case.name] = "the rdflib process stopped answering"
+                break
             _, median, note = parent.recv()
             results[case.name] = None if median is None else round(median, 2)
             if note:

@@ -29,13 +29,15 @@ def _store(out: Path) -> Path:
               help="Also time the queries in rdflib's in-memory Dataset (slow: minutes at a million triples).")
 @click.option("--rdflib-timeout", type=click.FloatRange(1), default=30.0, show_default=True,
               help="Seconds before an rdflib query is given up.")
+@click.option("--query-timeout", type=click.FloatRange(1), default=60.0, show_default=True,
+              help="Seconds before an Oxigraph query is given up (reported as missed).")
 @click.option("--processes", type=click.IntRange(1, 64), help="Worker processes (default: every core).")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), help="Texts per spaCy batch (default 32).")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the corpus, builds and graph here (default: a temporary folder, removed).")
 @click.pass_context
-def bench(ctx, size_mb, json_path, sources, seed, graph_triples, rdflib, rdflib_timeout, processes, batch_size,
-          work_dir):
+def bench(ctx, size_mb, json_path, sources, seed, graph_triples, rdflib, rdflib_timeout, query_timeout, processes,
+          batch_size, work_dir):
     """Measure extraction overhead, parallel speed-up, incremental rebuilds, memory, graph writing
     and query times, side by side in one run.
 
@@ -50,7 +52,7 @@ def bench(ctx, size_mb, json_path, sources, seed, graph_triples, rdflib, rdflib_
     overrides = {k: v for k, v in {"n_process": processes, "batch_size": batch_size}.items() if v is not None}
     quiet = (ctx.obj or {}).get("quiet")
     options = BenchOptions(size_mb=size_mb, sources=sources, seed=seed, graph_triples=graph_triples, rdflib=rdflib,
-                           rdflib_timeout_s=rdflib_timeout, work_dir=work_dir, settings=Settings(**overrides))
+                           rdflib_timeout_s=rdflib_timeout, oxigraph_timeout_s=query_timeout, work_dir=work_dir, settings=Settings(**overrides))
     report = run_bench(options, say=None if quiet else (lambda m: click.echo(m, err=True)))
     if json_path:
         write_report(report, json_path)
