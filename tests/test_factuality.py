@@ -234,3 +234,23 @@ def test_a_caution_about_claims_still_covers_its_next_sentences(nlp):
     found = _assess_all(nlp, "These accounts cannot be verified. Libyan officers trained the militia in Chad.",
                         {"train"})
     assert found and found[0][1].hedged
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Washington floated the idea that Moscow should recognize Seoul.", "recognize"),
+    ("The plan was that Japan would recognize China before the summit.", "recognize"),
+    ("London rejected the formula of dual recognition (Britain recognizes Albania, Albania recognizes Greece).",
+     "recognizes"),
+    ("Both sides studied a proposal for Chinese aid to Burma.", "aid"),
+])
+def test_proposed_or_imagined_content_is_not_asserted(nlp, text, word):
+    assert _assess(nlp, text, word).asserted is False
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Moscow recognized Seoul in 1990 (the decision surprised Pyongyang).", "recognized"),
+    ("The government carried out its plan and recognized Bangladesh.", "recognized"),
+    ("Japan recognized China (after long talks) in 1972.", "recognized"),
+])
+def test_facts_beside_a_plan_or_in_an_aside_stay_asserted(nlp, text, word):
+    assert _assess(nlp, text, word).asserted is True

@@ -34,7 +34,7 @@ from .doctext import doc_text, entities_in
 
 from .factuality_cues import (
     FINITE_VERB_TAGS, _clause_chain, _compiled, _governors, _hedge_cues, _lemma, _lexicon, _negation_cues,
-    _next_sentence_cautions, _path_to,
+    _next_sentence_cautions, _path_to, _unasserted_cues,
 )
 
 OPEN_QUOTES, CLOSE_QUOTES = "“‘«", "”’»"
@@ -49,6 +49,8 @@ class Factuality:
     hedged: bool
     attributed_to: str | None  # the claimant's label ("Kim Il Sung", "US intelligence")
     cues: tuple[str, ...]  # the words that decided it, for evidence and debugging
+    # False when the text only proposes, plans or imagines the fact; such facts stay out of the graph
+    asserted: bool = True
 
 
 
@@ -364,6 +366,7 @@ def assess(trigger: Token, sent: Span, context: FactualityContext | None = None)
     """Polarity, hedging and attribution of the fact whose trigger is ``trigger`` in ``sent``."""
     negations = _negation_cues(trigger)
     hedges = _hedge_cues(trigger, sent)
+    unasserted = _unasserted_cues(trigger, sent)
     if context is not None and context.caution and not _starts_new_paragraph(sent, context) \
             and (not context.caution_on_figures or _gives_figures(sent)):
         hedges.append("caution (paragraph)")
@@ -385,12 +388,13 @@ def assess(trigger: Token, sent: Span, context: FactualityContext | None = None)
         elif context.report_mode and context.carry and not narrator and not _narrated_action(sent) \
                 and _continues_report(sent):
             speaker, cue = context.speaker, "reported speech"
-    cues = tuple(negations + hedges + ([cue] if cue else []))
+    cues = tuple(negations + hedges + unasserted + ([cue] if cue else []))
     return Factuality(
         polarity="negated" if len(negations) % 2 == 1 else "affirmed",
         hedged=bool(hedges),
         attributed_to=speaker,
         cues=cues,
+        asserted=not unasserted,
     )
 
 

@@ -207,3 +207,53 @@ def _next_sentence_cautions(sent: Span) -> bool:
         return False
     nxt = doc[sent.end].sent
     return any(p.search(nxt.text) for p in _compiled("hedging", "caution_phrases")) and len(nxt) <= 25
+
+
+# --------------------------------------------------------------------------- unasserted content
+
+# links by which a clause or phrase spells out the content of a noun ("the idea that ...",
+# "a proposal for ...", "the plan (X recognizes Y)")
+GLOSS_WINDOW = 8  # tokens read back from "(" for the glossed noun phrase
+CONTENT_LINKS = {"acl", "ccomp", "prep", "pobj", "pcomp", "appos", "relcl", "attr", "advcl", "parataxis", "dep"}
+
+
+def _unasserted_nouns() -> set[str]:
+    return set(_lexicon("hedging").get("unasserted_nouns", ()))
+
+
+def _unasserted_cues(trigger: Token, sent: Span) -> list[str]:
+    """Cues that the fact is only the content of a proposal, plan or idea, not something the text
+    says happened ("rejected the proposal that Moscow recognize Seoul", "the plan was that ...",
+    "the formula of cross-recognition (Moscow recognizes Seoul, ...)")."""
+    nouns = _unasserted_nouns()
+    tok, steps = trigger, 0
+    while tok.dep_ in CONTENT_LINKS and tok.head.i != tok.i and steps < 4:
+        head = tok.head
+        if _lemma(head) in nouns and head.pos_ in {"NOUN", "PROPN"}:
+            return [f"content of '{head.text}'"]
+        if _lemma(head) == "be" and any(c.dep_ in SUBJECT_DEPS and _lemma(c) in nouns for c in head.children):
+            return ["content of a plan (copula)"]
+        tok, steps = head, steps + 1
+    return _parenthetical_gloss(trigger, sent, nouns)
+
+
+def _parenthetical_gloss(trigger: Token, sent: Span, nouns: set[str]) -> list[str]:
+    doc = sent.doc
+    opening = None
+    for i in range(trigger.i - 1, sent.start - 1, -1):
+        if doc[i].text == ")":
+            return []
+        if doc[i].text == "(":
+            opening = i
+            break
+    if opening is None or opening == sent.start:
+        return []
+    # the noun phrase the parenthesis glosses, read back from "(" (parses of glosses are often
+    # wrong, so the words are read, not the tree): up to a clause boundary or a finite verb
+    for i in range(opening - 1, max(sent.start, opening - GLOSS_WINDOW) - 1, -1):
+        tok = doc[i]
+        if tok.text in {",", ";", ":", ")"} or tok.tag_ in FINITE_VERB_TAGS:
+            break
+        if _lemma(tok) in nouns and tok.pos_ in {"NOUN", "PROPN"}:
+            return [f"gloss of '{tok.text}'"]
+    return []

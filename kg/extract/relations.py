@@ -235,6 +235,8 @@ def apply_rule(cand: _Candidate, sent: Span, index: EntityIndex, lex, source: So
             return []
     time = support.time_for(trigger, sent, time_context)
     fact = support.assess(trigger, sent, fact_context)
+    if not fact.asserted:
+        return []
     polarity = "negated" if fact.polarity == "negated" or _denied_in_phrase(theme or trigger, lex) else "affirmed"
     if rule.negated:
         polarity = "affirmed" if polarity == "negated" else "negated"
