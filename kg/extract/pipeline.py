@@ -7,6 +7,7 @@ from spacy.language import Language
 from ..errors import ModelError
 from ..settings import Settings
 from . import entities as _entities  # noqa: F401 - registers the kg_* factories with spaCy
+from .linebreaks import LINE_BREAKS_NAME
 
 RULER_NAME = "kg_gazetteer_ruler"
 IDEOLOGY_RULER_NAME = "kg_ideology_ruler"
@@ -28,6 +29,8 @@ def add_entity_components(nlp: Language) -> Language:
     """Adds the components to a loaded pipeline (in place; returns it for chaining)."""
     if ENTITIES_NAME in nlp.pipe_names:
         return nlp
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAKS_NAME, before="parser")
     has_ner = "ner" in nlp.pipe_names
     # names before the statistical NER so gazetteer spans win and the NER labels around them;
     # ideologies after it, so a capitalised "Socialist" stays free to start a party's name
