@@ -147,9 +147,10 @@ class _DocumentResolver:
         first_pass = {(m, y): self._time_scoped(self._direct(m, y), m, y, context) for m, y in set(pairs)}
         full_names = self._full_person_names(first_pass.values())
         out: dict[tuple[str, Mention, int | None], _Resolved] = {}
+        salience = _mention_counts(first_pass.values(), context.text, full_names)
         for (mention, year), res in first_pass.items():
             if not res.from_gazetteer and res.type == "Person":
-                res = self._short_form(res, full_names)
+                res = self._short_form(res, full_names, salience)
             out[(source_id, mention, year)] = res
         return out
 
@@ -204,17 +205,47 @@ class _DocumentResolver:
                 names[res.key].add(_words(entry.label))
         return names
 
-    def _short_form(self, res: _Resolved, full_names: Mapping[str, set[tuple[str, ...]]]) -> _Resolved:
+    def _short_form(self, res: _Resolved, full_names: Mapping[str, set[tuple[str, ...]]],
+                    salience: Mapping[str, int]) -> _Resolved:
         words = _words(self.gaz.strip_titles(strip_decoration(res.surface)))
         if not words:
             return res
-        matches = {key for key, forms in full_names.items() if key != res.key
-                   and any(len(form) > len(words) and _contains(form, words) for form in forms)}
-        if len(matches) != 1:
+        matches = sorted((key for key, forms in full_names.items() if key != res.key
+                          and any(len(form) > len(words) and _contains(form, words) for form in forms)),
+                         key=lambda k: (-salience.get(k, 0), k))
+        if not matches:
             return res
-        key = matches.pop()
+        if len(matches) > 1:
+            # "Kim" in a paper about Kim Il Sung that names Kim Jong Il twice: the short form is the
+            # person the document is about, when it names that person far more often than the rest
+            first, second = salience.get(matches[0], 0), salience.get(matches[1], 0)
+            if first < SALIENT_MIN_MENTIONS or first < SALIENT_RATIO * second:
+                return res
+        key = matches[0]
         entry = self.gaz.get(key)
         return _Resolved(key, "Person", res.surface, entry is not None)
+
+
+_PUNCTUATION = ".,;:!?()[]{}\"“”‘’'"
+SALIENT_MIN_MENTIONS = 5
+SALIENT_RATIO = 4
+
+
+def _mention_counts(resolved: Iterable[_Resolved], text: str | None,
+                    full_names: Mapping[str, set[tuple[str, ...]]]) -> dict[str, int]:
+    """How often a document names each person by a full name: in its text when at hand (every
+    mention counts, not only those in facts), else in the facts' mentions."""
+    if text is None:
+        return dict(Counter(r.key for r in resolved))
+    words = tuple(w for w in (w.strip(_PUNCTUATION) for w in _words(text)) if w)
+    index: dict[tuple[str, ...], int] = Counter(words[i:i + 2] for i in range(len(words) - 1))
+    index.update(Counter(words[i:i + 3] for i in range(len(words) - 2)))
+    counts = {}
+    for key, forms in full_names.items():
+        # count each distinct surface once per occurrence, by its first two or three words
+        counts[key] = max((index.get(form[:3] if len(form) >= 3 else form, 0) for form in forms if len(form) >= 2),
+                          default=0)
+    return counts
 
 
 def _words(text: str) -> tuple[str, ...]:

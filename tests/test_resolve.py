@@ -115,3 +115,20 @@ def test_resolve_entities_for_bare_mentions(gaz):
 def test_slug():
     assert slug("István Kádas") == "istvan-kadas"
     assert slug("Korean Workers’ Party") == "korean-workers-party"
+
+
+def test_short_form_names_the_person_a_document_is_about(gaz):
+    from pathlib import Path
+
+    from kg.model import SourceDocument
+
+    text = ("Kim Il Sung ruled. " * 6) + "Kim Jong Il was his son. Kim visited Beijing."
+    doc = SourceDocument(id="a.txt", path=Path("a.txt"), sha256="0", text=text, original_text=text)
+    exs = [_ex(_m("Kim Il Sung", "Person", "kim-il-sung"), "met", _m("Kim Jong Il", "Person", "kim-jong-il")),
+           _ex(_m("Kim", "Person"), "visited", _m("Beijing", "Place"), at=30)]
+    by_at = {s.evidence.char_start: s for s in resolve(exs, gazetteer=gaz, documents=[doc])}
+    assert by_at[30].subject.key == "kim-il-sung"
+    even = "Kim Il Sung met Kim Jong Il. " * 6 + "Kim visited Beijing."
+    balanced = SourceDocument(id="a.txt", path=Path("a.txt"), sha256="0", text=even, original_text=even)
+    by_at = {s.evidence.char_start: s for s in resolve(exs, gazetteer=gaz, documents=[balanced])}
+    assert by_at[30].subject.key == "kim"
