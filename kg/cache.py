@@ -41,9 +41,14 @@ class CacheStats:
     misses: int = 0
 
 
-def _fingerprinted_files(package_dir: Path) -> list[Path]:
+# everything that shapes a build's outputs: code, rules, gazetteers, queries, ontology, view templates
+_WHOLE_PACKAGE = (("", ("**/*.py", "**/*.json", "**/*.jsonl", "**/*.tsv", "**/*.txt", "**/*.rq", "**/*.ttl",
+                        "**/*.html", "**/*.js", "**/*.css")),)
+
+
+def _fingerprinted_files(package_dir: Path, selection=_FINGERPRINTED) -> list[Path]:
     found: set[Path] = set()
-    for sub, patterns in _FINGERPRINTED:
+    for sub, patterns in selection:
         folder = package_dir / sub if sub else package_dir
         for pattern in patterns:
             found.update(p for p in (folder.rglob(pattern) if sub else folder.glob(pattern))
@@ -63,9 +68,19 @@ def _files_digest(package_dir: Path, signature: tuple[tuple[str, int, int], ...]
 
 def rules_digest(package_dir: Path | None = None) -> str:
     """Digest of the extraction code and its rule, gazetteer and lexicon files."""
-    package_dir = (package_dir or _PACKAGE_DIR).resolve()
+    root = (package_dir or _PACKAGE_DIR).resolve()
+    return _digest_of(_fingerprinted_files(root), root)
+
+
+def package_digest(package_dir: Path | None = None) -> str:
+    """Digest of every file of the kg package that can change a build's outputs."""
+    root = (package_dir or _PACKAGE_DIR).resolve()
+    return _digest_of(_fingerprinted_files(root, _WHOLE_PACKAGE), root)
+
+
+def _digest_of(files: list[Path], package_dir: Path) -> str:
     signature = []
-    for path in _fingerprinted_files(package_dir):
+    for path in files:
         stat = path.stat()
         signature.append((path.relative_to(package_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
     return _files_digest(package_dir, tuple(signature))
@@ -188,4 +203,4 @@ class ExtractionCache:
 
 
 __all__ = ["CACHE_DIRNAME", "CacheStats", "ExtractionCache", "decode_extractions", "encode_extractions",
-           "pipeline_fingerprint", "rules_digest", "source_key"]
+           "package_digest", "pipeline_fingerprint", "rules_digest", "source_key"]

@@ -155,8 +155,16 @@ def test_rebuild_reads_the_cache_and_a_rule_change_invalidates_it(tmp_path, monk
     assert (first.cache_hits, first.cache_misses) == (0, 2)
     ttl = (out / "graph.ttl").read_bytes()
     second = build([sources], out, settings, html=False)
-    assert (second.cache_hits, second.cache_misses) == (0 + 2, 0)
+    assert (second.cache_hits, second.cache_misses) == (0 + 2, 0) and second.up_to_date and not first.up_to_date
     assert (out / "graph.ttl").read_bytes() == ttl and second.statements == first.statements
+    assert (second.triples, second.entities_by_type, second.statements_by_predicate) == (
+        first.triples, first.entities_by_type, first.statements_by_predicate)
+    # an output edited by hand is not "up to date": the build writes it again
+    (out / "graph.ttl").write_bytes(ttl + b"# edited\n")
+    repaired = build([sources], out, settings, html=False)
+    assert not repaired.up_to_date and repaired.cache_hits == 2 and (out / "graph.ttl").read_bytes() == ttl
+    # other settings that change the outputs are not up to date either
+    assert not build([sources], out, Settings(n_process=1, min_confidence=0.9), html=False).up_to_date
 
     (sources / "two.txt").write_text("The Soviet Union sent 600 advisers to Vietnam in 1966.\n", encoding="utf-8")
     third = build([sources], out, settings, html=False)
