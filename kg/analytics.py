@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .errors import KGError
+from .errors import KGError, UnknownEntityError
 from .model import Entity, Statement
 
 MEASURES = ("pagerank", "degree", "betweenness")
@@ -27,13 +27,6 @@ DEFAULT_SEED = 42
 # sample of source nodes (293 s exact against 5.9 s sampled at 10,000 nodes on this machine).
 EXACT_BETWEENNESS_MAX_NODES = 500
 DEFAULT_BETWEENNESS_SAMPLE = 200
-
-
-class UnknownEntityError(KGError):
-    """An entity named on the command line is not in the graph."""
-
-    code = "E800"
-    hint = "Give the entity's label, one of its aliases or its key (as in `kg analyze`)."
 
 
 @dataclass(frozen=True)

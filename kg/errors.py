@@ -64,3 +64,16 @@ class QueryError(KGError):
 
 class ExportError(KGError):
     code = "E700"
+
+
+class UnknownEntityError(KGError):
+    """An entity named on the command line is not in the graph."""
+
+    code = "E800"
+    hint = "Give the entity's label, one of its aliases or its key (as in `kg analyze`)."
+
+
+class ViewError(KGError):
+    """A view cannot be written."""
+
+    code = "E801"

@@ -215,7 +215,7 @@ def test_unwritable_output_is_a_coded_error(tmp_path):
     (tmp_path / "taken").mkdir()
     with pytest.raises(ViewError) as caught:
         write_view("<html></html>", tmp_path / "taken")
-    assert caught.value.code == "E810"
+    assert caught.value.code == "E801"
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]
 
 

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from pyvis.network import Network
 
-from ..errors import KGError
+from ..errors import ViewError
 from .model import STABILISATION_ITERATIONS, ViewModel, ViewOptions
 
 TEMPLATE_NAME = "view.html"
@@ -32,12 +32,6 @@ LARGE_GRAPH_EDGES = 2000
 
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                                "\u2029": "\\u2029"})
-
-
-class ViewError(KGError):
-    """A view cannot be written."""
-
-    code = "E810"
 
 
 def escape_json_text(text: str) -> str:
