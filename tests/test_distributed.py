@@ -69,7 +69,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 @pytest.mark.model
 def test_two_processes_give_the_output_of_one(small_sources, tmp_path):
     one = build_module.build([small_sources], tmp_path / "one", Settings(n_process=1), html=False)
-    two = build_module.build([small_sources], tmp_path / "two", Settings(n_process=2), html=False)
+    build_module.build([small_sources], tmp_path / "two", Settings(n_process=2), html=False)
     assert one.statements > 0
     assert _outputs(tmp_path / "one") == _outputs(tmp_path / "two")
     documents, _ = build_module.read_sources([small_sources])
