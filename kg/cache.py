@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, astuple, dataclass
+from dataclasses import asdict, astuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,12 +33,6 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 # what decides which facts a parsed text yields: the extraction package (code and data) and the
 # core types the facts are made of
 _FINGERPRINTED = (("extract", ("*.py", "*.json", "*.jsonl", "*.tsv", "*.txt")), ("", ("model.py",)))
-
-
-@dataclass(frozen=True)
-class CacheStats:
-    hits: int = 0
-    misses: int = 0
 
 
 # everything that shapes a build's outputs: code, rules, gazetteers, queries, ontology, view templates
@@ -202,5 +196,5 @@ class ExtractionCache:
         return removed
 
 
-__all__ = ["CACHE_DIRNAME", "CacheStats", "ExtractionCache", "decode_extractions", "encode_extractions",
+__all__ = ["CACHE_DIRNAME", "ExtractionCache", "decode_extractions", "encode_extractions",
            "package_digest", "pipeline_fingerprint", "rules_digest", "source_key"]
