@@ -238,9 +238,16 @@ class _BreakDecider:
             return Break.HYPHEN_KEPT
         return Break.HYPHEN_DROPPED
 
+    def _would_read_as_page_furniture(self, before: str, after: str) -> bool:
+        """Joining must not make a line that a second cleaning would remove as a page number
+        ("0•" + "a" reads as the footer "0 • a"): cleaning twice must equal cleaning once."""
+        return bool(self._rules.page_number.match(f"{before.strip()} {after.strip()}"))
+
     def across_blank(self, before: str, after: str) -> Break:
         """A blank line ends a paragraph unless the sentence visibly runs on past it."""
         effective = _without_marker(before, self._rules)
+        if self._would_read_as_page_furniture(before, after):
+            return Break.PARAGRAPH
         if _starts_lower(after) and not self._rules.lettered_item.match(after):
             if before.endswith("-") and before[-2:-1].isalpha() and after[:1].isalpha():
                 return self.hyphen(before, after)
@@ -253,6 +260,8 @@ class _BreakDecider:
         """The break between two lines; ``following`` is the line after ``after``, if any."""
         rules = self._rules
         if after[:1] and after[0] in rules.bullet_glyphs:
+            return Break.LINE
+        if self._would_read_as_page_furniture(before, after):
             return Break.LINE
         if before.endswith(("-", "–")) and len(before) >= 2 and not before[-2].isspace():
             if before[-2].isalpha() and after[:1].isalpha():
