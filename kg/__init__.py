@@ -17,14 +17,14 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 def build(sources=("sources",), out="output", settings=None, **kwargs):
     """Build the graph from sources (files or folders) into ``out``; returns a ``BuildResult``."""
-    from .build import build as _build
+    from .builder import build as _build
 
     return _build(sources, out, settings, **kwargs)
 
 
 def query(sparql_or_name: str, out="output", params: dict | None = None, **kwargs):
     """Run SPARQL (a string, a .rq path or a saved query's name) on a build's store."""
-    from .query import run_query
+    from .sparql import run_query
 
     return run_query(Path(out) / "store", sparql_or_name, params=params or {}, **kwargs)
 

@@ -118,7 +118,7 @@ def bare_spacy_seconds(texts: Sequence[str], settings: Settings) -> float:
 
 
 def _timed_build(sources: Path, out: Path, settings: Settings):
-    from .build import build
+    from .builder import build
 
     started = time.perf_counter()
     result = build([sources], out, settings, html=True)
@@ -135,7 +135,7 @@ def _check(value, target) -> bool | None:
 def measure_extraction(options: BenchOptions, work: Path, say: Say) -> dict:
     """Overhead, parallel speed-up, incremental and no-op rebuilds, and peak memory."""
     from .bench_corpus import NameSwapper, generate_corpus, generate_document, paragraphs, write_corpus
-    from .build import SEGMENT_CHARS, extract_documents, read_sources, segments
+    from .builder import SEGMENT_CHARS, extract_documents, read_sources, segments
     from .distributed import worker_pipeline
 
     settings = options.settings or Settings()
@@ -210,7 +210,7 @@ def measure_extraction(options: BenchOptions, work: Path, say: Say) -> dict:
 def measure_graph(options: BenchOptions, work: Path, say: Say) -> dict:
     """Writing a graph of ``options.graph_triples`` triples, and the saved queries on it."""
     from .bench_graph import query_cases, statements_for_triples, time_oxigraph, time_rdflib
-    from .build import kg_version, write_graph_outputs
+    from .builder import kg_version, write_graph_outputs
     from .graph import BuildInfo, write_nquads
 
     settings = options.settings or Settings()

@@ -2,7 +2,7 @@
 
 Statements are generated with the shape of real ones (gazetteer entities, ontology relations,
 years, quantities, hedges, attributions, evidence sentences, a thousand sources), then go
-through the build's own writing step (``kg.build.write_graph_outputs``). Every saved query is
+through the build's own writing step (``kg.builder.write_graph_outputs``). Every saved query is
 then timed in the Oxigraph store, about one entity and over the whole graph, and the same
 query text in rdflib's in-memory Dataset beside it (in a child process with a time limit, since
 rdflib may take minutes where Oxigraph takes milliseconds).
@@ -117,7 +117,7 @@ def statements_for_triples(target_triples: int, seed: int = 0) -> tuple[list[Sta
 def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocument]) -> list[QueryCase]:
     """Every saved query: over the whole graph where it can run so, and about one busy entity
     (or source) where it takes one."""
-    from .query import list_saved_queries
+    from .sparql import list_saved_queries
 
     counts = Counter()
     for s in statements:
@@ -141,7 +141,7 @@ def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocumen
 
 
 def _oxigraph_worker(store_path: str, case: QueryCase, runs: int, limit: int, connection) -> None:
-    from .query import run_query
+    from .sparql import run_query
 
     try:
         run_query(Path(store_path), case.query, params=case.params, limit=limit)  # warm the store's caches
@@ -177,7 +177,7 @@ def _in_child(target, args: tuple, timeout_s: float) -> tuple[float | None, str 
 def time_oxigraph(store_path: Path, cases: Sequence[QueryCase], runs: int = 5, limit: int = 1000,
                   timeout_s: float = 60.0) -> tuple[dict[str, float | None], dict[str, str]]:
     """(median milliseconds per case, or None past ``timeout_s`` or on failure; notes), through
-    ``kg.query.run_query`` with the CLI's row limit."""
+    ``kg.sparql.run_query`` with the CLI's row limit."""
     medians: dict[str, float | None] = {}
     notes: dict[str, str] = {}
     for case in cases:
@@ -226,7 +226,7 @@ def _rdflib_worker(dataset, text: str, runs: int, connection) -> None:
 def time_rdflib(nquads_path: Path, cases: Sequence[QueryCase], timeout_s: float = 60.0, runs: int = 3,
                 load_timeout_s: float = 900.0) -> tuple[dict[str, float | None], float | None, dict[str, str]]:
     """(median ms per case, or None when it failed or passed ``timeout_s``; load seconds; notes)."""
-    from .query import bind_params, saved_query
+    from .sparql import bind_params, saved_query
 
     results: dict[str, float | None] = {c.name: None for c in cases}
     notes: dict[str, str] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .errors import KGError, OutputMissingError
-from .query import DEFAULT_LIMIT, DEFAULT_TIMEOUT_S
+from .sparql import DEFAULT_LIMIT, DEFAULT_TIMEOUT_S
 from .settings import Settings
 from .textsafe import terminal_safe
 
@@ -92,7 +92,7 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
     Unchanged sources are not parsed again: their extractions are cached under
     OUT/.cache, keyed by content hash and pipeline version.
     """
-    from .build import build as run_build
+    from .builder import build as run_build
 
     overrides = {k: v for k, v in {"model": model, "n_process": processes, "batch_size": batch_size,
                                    "min_confidence": min_confidence}.items() if v is not None}
@@ -169,7 +169,7 @@ def query(query, out, params, fmt, limit, timeout, allow_update, allow_service):
       kg query 'SELECT ?s WHERE { ?s a <https://w3id.org/histkg/ontology#State> }'
     Saved queries: `kg queries`.
     """
-    from .query import format_result, run_query
+    from .sparql import format_result, run_query
 
     values = {}
     for item in params:
@@ -190,7 +190,7 @@ def list_queries():
     Example:
       kg queries
     """
-    from .query import list_saved_queries
+    from .sparql import list_saved_queries
 
     for q in list_saved_queries():
         params = f"  (params: {', '.join(p.name for p in q.params)})" if q.params else ""
@@ -233,7 +233,7 @@ def stats(out, fmt):
     if not manifest_path.exists():
         raise OutputMissingError(f"No build.json in {out}.")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    from .query import run_query
+    from .sparql import run_query
 
     preds = run_query(_store_path(out), "predicate-counts")
     if fmt == "json":
@@ -244,7 +244,7 @@ def stats(out, fmt):
                f"{manifest['spacy_model']} {manifest['spacy_model_version']}")
     click.echo(f"Sources: {len(manifest['sources'])}   Statements: {manifest['statements']}   "
                f"Triples: {manifest['triples']}")
-    from .query import format_result
+    from .sparql import format_result
 
     click.echo(format_result(preds, "table"))
 

@@ -62,6 +62,19 @@ class QueryError(KGError):
     code = "E600"
 
 
+class QueryRefusedError(QueryError):
+    """A query asks for something that is off: UPDATE, or contacting other hosts (SERVICE, LOAD)."""
+
+    code = "E601"
+
+
+class QueryTimeoutError(QueryError):
+    """A query did not finish within its time limit."""
+
+    code = "E602"
+    hint = "Narrow it (bind an entity, a year) or add a LIMIT, or raise --timeout."
+
+
 class ExportError(KGError):
     code = "E700"
 

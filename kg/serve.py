@@ -26,8 +26,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, serialize
 
-from .errors import KGError, QueryError
-from .query import is_update
+from .errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
+from .sparql import is_update, remote_keywords
 from .store import open_store
 
 DEFAULT_HOST = "127.0.0.1"
@@ -198,7 +198,11 @@ def evaluate(store, text: str, options: ServeOptions, default_graphs: Sequence[s
              named_graphs: Sequence[str] = ()) -> Answer:
     """Run a read-only query within the options' time and row limits. Raises ``QueryError``."""
     if is_update(text):
-        raise QueryError("This endpoint is read-only: SPARQL UPDATE is refused.")
+        raise QueryRefusedError("This endpoint is read-only: SPARQL UPDATE is refused.")
+    remote = remote_keywords(text)
+    if remote:
+        # an open endpoint must not become a way to make this machine fetch other hosts
+        raise QueryRefusedError(f"{' and '.join(remote)} refused: this endpoint does not contact other hosts.")
     kwargs: dict = {}
     if default_graphs:
         kwargs["default_graph"] = [NamedNode(g) for g in default_graphs]
@@ -240,7 +244,8 @@ def evaluate(store, text: str, options: ServeOptions, default_graphs: Sequence[s
     worker.start()
     worker.join(options.timeout_s)
     if worker.is_alive():
-        raise QueryError(f"The query did not finish within {options.timeout_s:g} s.", "Narrow it or add a LIMIT.")
+        raise QueryTimeoutError(f"The query did not finish within {options.timeout_s:g} s.",
+                                "Narrow it or add a LIMIT.")
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["answer"]  # type: ignore[return-value]
@@ -331,9 +336,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             answer = evaluate(self.store.current(), queries[0], self.options,
                               params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         except QueryError as exc:
-            refused = "read-only" in exc.message
-            timed_out = "did not finish" in exc.message
-            self._error(403 if refused else 503 if timed_out else 400, str(exc))
+            status = 403 if isinstance(exc, QueryRefusedError) else 503 if isinstance(exc, QueryTimeoutError) else 400
+            self._error(status, str(exc))
             return
         except KGError as exc:
             self._error(500, str(exc))

@@ -13,7 +13,7 @@ SHARED = REPO.parent / "shared"
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory):
     """The bundled sources built once (one process, so it is quick to start) into a temp folder."""
-    from kg.build import build
+    from kg.builder import build
     from kg.settings import Settings
 
     out = tmp_path_factory.mktemp("corpus-build")

@@ -81,7 +81,7 @@ def test_synthetic_statements_are_shaped_like_extracted_ones():
 
 @pytest.fixture(scope="module")
 def small_graph(tmp_path_factory):
-    from kg.build import kg_version, write_graph_outputs
+    from kg.builder import kg_version, write_graph_outputs
     from kg.graph import BuildInfo, write_nquads
     from kg.settings import Settings
     from kg.store import read_quads
@@ -97,7 +97,7 @@ def small_graph(tmp_path_factory):
 
 
 def test_every_saved_query_is_timed_in_scope(small_graph):
-    from kg.query import list_saved_queries
+    from kg.sparql import list_saved_queries
 
     folder, statements, sources = small_graph
     cases = query_cases(statements, sources)

@@ -7,7 +7,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.build import segments
+from kg.builder import segments
 
 pytestmark = pytest.mark.model
 
@@ -86,7 +86,7 @@ def test_turtle_and_trig_round_trip_to_the_store(corpus_build):
 
 
 def test_two_builds_are_byte_identical(corpus_build, tmp_path):
-    from kg.build import build
+    from kg.builder import build
     from kg.settings import Settings
     from tests.conftest import SOURCES
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kg.cache as cache_module
-from kg.build import BuildLockedError, build, build_lock
+from kg.builder import BuildLockedError, build, build_lock
 from kg.cache import (
     ExtractionCache, decode_extractions, encode_extractions, pipeline_fingerprint, rules_digest, source_key,
 )

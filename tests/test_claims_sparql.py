@@ -11,7 +11,7 @@ from kg.claims import claim_key, conflicts, default_rules
 from kg.claims_compare import as_of
 from kg.graph import BuildInfo, statement_quads
 from kg.model import SourceDocument, SourceMetadata
-from kg.query import run_query, saved_query
+from kg.sparql import run_query, saved_query
 from kg.store import load_quads
 from kg.vocab import SYMMETRIC_RELATIONS
 from test_claims_fixture import (

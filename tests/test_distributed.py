@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-import kg.build as build_module
+import kg.builder as build_module
 import kg.distributed as distributed
-from kg.build import segments
+from kg.builder import segments
 from kg.distributed import ClusterError, Segment, chunked, light_source, segment_stream
 from kg.model import SourceDocument
 from kg.settings import Settings

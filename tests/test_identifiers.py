@@ -17,7 +17,7 @@ from kg.extract.gazetteer import DATA_DIR, load_gazetteer, read_wikidata_table
 from kg.identifiers import (
     MAPPING_COLUMNS, format_mapping, iso_standard, mapping_rows, qid_from_iri, wikidata_iri, write_mapping,
 )
-from kg.query import run_query
+from kg.sparql import run_query
 from kg.store import load_quads
 
 from test_graph_fixtures import BASE, sample_quads, sample_statements
@@ -225,7 +225,7 @@ def test_successor_chain_of_a_state(build_dir):
 
 
 def test_federation_example_is_not_a_saved_query():
-    from kg.query import list_saved_queries
+    from kg.sparql import list_saved_queries
 
     names = {q.name for q in list_saved_queries()}
     assert {"by-identifier", "successors", "predecessors"} <= names
@@ -238,7 +238,7 @@ def test_federation_example_is_not_a_saved_query():
 
 @pytest.mark.model
 def test_every_id_in_a_real_build_comes_from_the_table_or_pycountry(tmp_path, table):
-    from kg.build import build
+    from kg.builder import build
     from kg.store import read_quads
 
     sources = Path(__file__).resolve().parents[1] / "sources"

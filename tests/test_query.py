@@ -11,7 +11,7 @@ import pytest
 
 from kg.errors import OutputMissingError, QueryError
 from kg.iris import entity_iri
-from kg.query import (
+from kg.sparql import (
     Iri, QueryResult, _with_timeout, format_result, is_update, list_saved_queries, parse_saved_query, run_query,
 )
 from kg.store import load_quads, open_store

@@ -67,9 +67,6 @@ def test_answers_are_bounded_and_updates_refused(endpoint):
     assert len(open_store(store, read_only=True)) == before
 
 
-@pytest.mark.xfail(strict=True, reason="kg/serve.py evaluate() does not refuse SERVICE: anyone who can reach the "
-                                       "endpoint can make the server fetch other hosts (use "
-                                       "kg.query.remote_keywords and answer 403)")
 def test_service_is_refused_so_the_server_cannot_be_used_to_reach_other_hosts(endpoint):
     url, _, _ = endpoint
     status, _, body = _get(url, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")

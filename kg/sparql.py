@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple
 
-from .errors import QueryError
+from .errors import QueryError, QueryRefusedError, QueryTimeoutError
 from .store import open_store
 from .textsafe import json_safe, terminal_safe
 from .vocab import PREFIXES, XSD_NAMESPACE
@@ -376,7 +376,7 @@ def _with_timeout(run, timeout_s: float | None):
     worker.start()
     worker.join(timeout_s)
     if worker.is_alive():
-        raise QueryError(f"The query did not finish within {timeout_s:g} s.",
+        raise QueryTimeoutError(f"The query did not finish within {timeout_s:g} s.",
                          "Narrow it (parameters, LIMIT, fewer OPTIONALs) or raise the timeout.")
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
@@ -403,12 +403,12 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
     text = bind_params(resolved, params)
     remote = remote_keywords(text)
     if remote and not allow_service:
-        raise QueryError(f"{' and '.join(remote)} refused: the query would make the engine contact another host.",
+        raise QueryRefusedError(f"{' and '.join(remote)} refused: the query would make the engine contact another host.",
                          "Federated queries and LOAD are off by default; pass allow_service=True / --allow-service "
                          "to allow them.")
     if is_update(text):
         if not allow_update:
-            raise QueryError("SPARQL UPDATE is refused: queries only read the graph.",
+            raise QueryRefusedError("SPARQL UPDATE is refused: queries only read the graph.",
                              "Rebuild the graph to change it, or pass allow_update=True / --allow-update.")
         store = open_store(Path(store_path), read_only=False)
 
