@@ -254,7 +254,9 @@ def build(sources: Sequence[str | Path] = ("sources",), out: str | Path = "outpu
         if strict and failures:
             raise SourceError(failures[0].message, "Fix or remove the file, or build without --strict.")
         if not documents:
-            raise NoSourcesError("No readable sources in " + ", ".join(str(s) for s in sources) + ".")
+            error = NoSourcesError("No readable sources in " + ", ".join(str(s) for s in sources) + ".")
+            error.failures = tuple(failures)  # so the caller can say why each file was skipped
+            raise error
         documents.sort(key=lambda d: d.id)
         timings["ingest"] = time.perf_counter() - started
 

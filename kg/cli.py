@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .errors import KGError, OutputMissingError
+from .errors import KGError, NoSourcesError, OutputMissingError
 from .sparql import DEFAULT_LIMIT, DEFAULT_TIMEOUT_S
 from .settings import Settings
 from .textsafe import terminal_safe
@@ -98,14 +98,24 @@ def build(ctx, sources, out, model, processes, batch_size, min_confidence, stric
                                    "min_confidence": min_confidence}.items() if v is not None}
     settings = Settings(**overrides)
     progress = _progress_printer(ctx)
-    result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict, html=not no_html,
-                       dask_address=dask_address, use_cache=not no_cache)
-    for failure in result.failures:
-        click.echo(terminal_safe(f"Skipped {failure.path + ': ' if failure.path else ''}{failure.message}"), err=True)
+    try:
+        result = run_build(sources or ("sources",), out, settings, progress=progress, strict=strict,
+                           html=not no_html, dask_address=dask_address, use_cache=not no_cache)
+    except NoSourcesError as exc:
+        _report_skipped(getattr(exc, "failures", ()))  # say why each file was passed over
+        raise
+    _report_skipped(result.failures)
+    if result.up_to_date and not ctx.obj.get("quiet"):
+        click.echo("Nothing changed since the last build: outputs left as they were.")
     if not ctx.obj.get("quiet"):
         click.echo(format_summary(result))
     if result.failures:
         ctx.exit(3)
+
+
+def _report_skipped(failures) -> None:
+    for failure in failures:
+        click.echo(terminal_safe(f"Skipped {failure.path + ': ' if failure.path else ''}{failure.message}"), err=True)
 
 
 def _progress_printer(ctx):

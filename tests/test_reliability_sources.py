@@ -178,8 +178,6 @@ def test_missing_source_path_is_named(tmp_path):
     assert "typo" in line and "No such file or folder" in line
 
 
-@pytest.mark.xfail(strict=True, reason="kg/builder.py raises NoSourcesError before the CLI prints the per-file "
-                                       "failures, so when every source is bad the user is not told why")
 def test_when_every_source_is_bad_each_is_still_named(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
