@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .errors import KGError, NoSourcesError, SourceError
+from .errors import BuildLockedError, KGError, NoSourcesError, SourceError
 from .model import Extraction, SourceDocument, Statement
 from .settings import Settings
 
@@ -38,13 +38,6 @@ LOCK_FILENAME = ".kg-build.lock"
 STAGING_PREFIX = ".kg-build-"
 
 ProgressCallback = Callable[[str, int, int], None]
-
-
-class BuildLockedError(KGError):
-    """Another build is writing to the same output folder."""
-
-    code = "E810"
-    hint = "Wait for it to finish, or build into another folder with --out."
 
 
 @dataclass(frozen=True)

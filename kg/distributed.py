@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 
-from .errors import KGError
+from .errors import ClusterError, KGError
 from .model import Extraction, SourceDocument
 from .settings import Settings
 
@@ -26,13 +26,6 @@ CHUNK_CHARS = 40_000
 # chunks handed out ahead of the workers per worker: keeps them busy without holding the corpus
 AHEAD_PER_WORKER = 3
 
-
-class ClusterError(KGError):
-    """The Dask cluster cannot be reached or failed while extracting."""
-
-    code = "E820"
-    hint = ("Check the scheduler address (e.g. tcp://10.0.0.5:8786), that its workers have kg and the "
-            "spaCy model installed, and that `pip install 'kg[dask]'` was run here.")
 
 
 @dataclass(frozen=True)

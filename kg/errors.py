@@ -90,3 +90,30 @@ class ViewError(KGError):
     """A view cannot be written."""
 
     code = "E801"
+
+
+class BuildLockedError(KGError):
+    """Another build is writing to the same output folder."""
+
+    code = "E810"
+    hint = "Wait for it to finish, or build into another folder with --out."
+
+
+class ClusterError(KGError):
+    """The Dask cluster cannot be reached or failed while extracting."""
+
+    code = "E820"
+    hint = ("Check the scheduler address (e.g. tcp://10.0.0.5:8786), that its workers have kg and the "
+            "spaCy model installed, and that `pip install 'kg[dask]'` was run here.")
+
+
+class PushError(KGError):
+    """The SPARQL store refused the graph or cannot be reached."""
+
+    code = "E830"
+
+
+class ServeError(KGError):
+    """The SPARQL endpoint cannot start or serve."""
+
+    code = "E840"

@@ -20,18 +20,12 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
 
-from .errors import KGError
+from .errors import PushError
 from .store import open_store
 from .vocab import PREFIXES
 
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
 TURTLE = "text/turtle"
-
-
-class PushError(KGError):
-    """The SPARQL store refused the graph or cannot be reached."""
-
-    code = "E830"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, serialize
 
-from .errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
+from .errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError, ServeError
 from .sparql import is_update, remote_keywords
 from .store import open_store
 
@@ -44,10 +44,6 @@ SOLUTION_TYPES = {"application/sparql-results+json": "json", "application/json":
                   "text/tab-separated-values": "tsv"}
 GRAPH_TYPES = {"text/turtle": RdfFormat.TURTLE, "application/n-triples": RdfFormat.N_TRIPLES,
                "application/rdf+xml": RdfFormat.RDF_XML, "application/ld+json": RdfFormat.JSON_LD}
-
-
-class ServeError(KGError):
-    code = "E840"
 
 
 @dataclass(frozen=True)
