@@ -17,6 +17,8 @@ import click
 from .analytics import (DEFAULT_SEED, MEASURES, analyze as analyze_graph, connecting_paths, find_entity,
                         select_statements, top_partners)
 from .errors import KGError, OutputMissingError
+from .claims import conflict_keys
+from .cli_claims import resolve_source
 from .jsonl import read_statements
 from .model import Statement
 from .settings import Settings
@@ -63,8 +65,10 @@ def _fail(err: KGError) -> click.ClickException:
 @click.option("--title", default=None, help="Page title [default: derived from the view].")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
               help="Seed for layout and communities (same seed, same page).")
+@click.option("--source", "source", default=None, metavar="ID",
+              help="Only what this source says (its id, or its file name when that is unique).")
 def view(entity: str | None, depth: int, out_dir: Path, output_file: Path | None, size_by: str,
-         colour_by: str, title: str | None, seed: int) -> None:
+         colour_by: str, title: str | None, seed: int, source: str | None) -> None:
     """Write an interactive network view: the whole graph, or ENTITY's neighbourhood.
 
     The page is one self-contained HTML file that works offline: click an entity or a fact for
@@ -76,20 +80,31 @@ def view(entity: str | None, depth: int, out_dir: Path, output_file: Path | None
       kg view                         # output/graph.html
       kg view "East Germany" --depth 2
       kg view dprk --colour-by community --output dprk.html
+      kg view --source 002_b36a5263e116de41.txt   # what one source says
+
+    A fact that sources disagree about (see `kg claims`) is marked on its edge, also in a view
+    of one source or one neighbourhood.
     """
     try:
         statements = load_statements(out_dir)
-        focus = None
-        if entity is None:
-            target = output_file or out_dir / "graph.html"
-            page_title = title or "Knowledge graph"
-        else:
+        disputed = frozenset(conflict_keys(statements))
+        focus, name = None, "graph"
+        scope = []
+        if source is not None:
+            source_id = resolve_source(source, tuple(sorted({s.evidence.source_id for s in statements})),
+                                       "--source")
+            statements = [s for s in statements if s.evidence.source_id == source_id]
+            name = f"view-source-{file_slug(source_id)}"
+            scope.append(f"what {source_id} says")
+        if entity is not None:
             statements, centre = entity_view_statements(statements, entity, depth)
             focus = centre.key
-            target = output_file or out_dir / f"view-{file_slug(centre.key)}.html"
-            page_title = title or f"{centre.label}: neighbourhood, depth {depth}"
+            name = f"{name if source is not None else 'view'}-{file_slug(centre.key)}"
+            scope.insert(0, f"{centre.label}: neighbourhood, depth {depth}")
+        target = output_file or out_dir / f"{name}.html"
+        page_title = title or ("; ".join(scope) if scope else "Knowledge graph")
         options = ViewOptions(title=page_title, size_by=size_by, colour_by=colour_by, focus=focus,
-                              seed=seed, layout_cache=out_dir / LAYOUT_CACHE_DIR)
+                              seed=seed, layout_cache=out_dir / LAYOUT_CACHE_DIR, disputed=disputed)
         path = write_html(statements, target, options)
     except KGError as err:
         raise _fail(err) from err

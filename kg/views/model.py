@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..analytics import DEFAULT_SEED, MEASURES, GraphAnalysis, analyze, entity_graph
+from ..claims import claim_key, conflict_keys
 from ..errors import KGError
 from ..model import Entity, Statement
 from .layout import cached_positions
@@ -41,6 +42,9 @@ class ViewOptions:
     focus: str | None = None  # entity key selected and centred when the page opens
     seed: int = DEFAULT_SEED
     layout_cache: Path | None = None  # folder for cached layouts (the build folder's .cache/)
+    # facts sources disagree about, when the view shows part of a build (one source, one entity's
+    # neighbourhood) and the disagreement lies with statements left out of it; None: work it out
+    disputed: frozenset[tuple[str, str, str]] | None = None
     # betweenness only sizes nodes here, so a smaller fixed-seed sample than `kg analyze` uses
     # keeps big views quick (about 1.5 s instead of 3-7 s at 5,000 nodes)
     betweenness_sample: int = 64
@@ -95,26 +99,34 @@ class ViewEdge:
     factuality: str  # affirmed | hedged | negated
     statement_ids: tuple[int, ...]
     years: tuple[int, ...]
+    disputed: bool = False  # sources disagree about this fact (see kg.claims)
 
     @property
     def label(self) -> str:
         look = styles()["factuality"][self.factuality]
-        return f"{look['label_prefix']}{self.relation}{_years_text(self.years)}{look['label_suffix']}"
+        mark = styles()["disputed"]["label_prefix"] if self.disputed else ""
+        return f"{mark}{look['label_prefix']}{self.relation}{_years_text(self.years)}{look['label_suffix']}"
 
     def as_vis(self) -> dict:
         style = styles()
         look = style["factuality"][self.factuality]
         width = style["edge_width"]
         symmetric = self.relation in style["symmetric_relations"]
-        return {
+        edge = {
             "id": self.id, "from": self.source, "to": self.target, "label": self.label,
             "title": f"{self.label}: {len(self.statement_ids)} statement(s)",
             "arrows": "" if symmetric else "to", "dashes": look["dashes"],
             "color": {"color": look["colour"], "highlight": look["colour"], "inherit": False},
             "width": min(width["max"], width["min"] + math.log2(len(self.statement_ids))),
             "kgRelation": self.relation, "kgFactuality": self.factuality,
-            "kgStatements": list(self.statement_ids),
+            "kgStatements": list(self.statement_ids), "kgDisputed": self.disputed,
         }
+        if self.disputed:
+            disputed = style["disputed"]
+            edge["title"] += f" - {disputed['title']}"
+            edge["font"] = {"color": disputed["colour"]}
+            edge["shadow"] = {"enabled": True, "color": disputed["colour"], "size": 8, "x": 0, "y": 0}
+        return edge
 
 
 @dataclass(frozen=True)
@@ -200,6 +212,11 @@ def build_view_model(statements: Sequence[Statement], options: ViewOptions = Vie
         for m in analysis.measures
     )
 
+    # a fact sources disagree about is marked on its edge and on each of its statements
+    disputed = options.disputed if options.disputed is not None else conflict_keys(ordered_statements)
+    for record, statement in zip(records, ordered_statements):
+        record["disputed"] = claim_key(statement) in disputed
+
     grouped: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
     for i, s in enumerate(ordered_statements):
         if s.subject.key in entities and s.object.key in entities and s.subject.key != s.object.key:
@@ -209,6 +226,7 @@ def build_view_model(statements: Sequence[Statement], options: ViewOptions = Vie
             id=f"e{n}", source=subject, target=obj, relation=relation, factuality=factuality,
             statement_ids=tuple(ids),
             years=tuple(sorted({records[i]["year"] for i in ids if records[i]["year"] is not None})),
+            disputed=records[ids[0]]["disputed"],
         )
         for n, ((subject, relation, obj, factuality), ids) in enumerate(sorted(grouped.items()))
     )

@@ -199,6 +199,7 @@
     var head = el("div", "kg-statement-head", s.subjectLabel + " \u2014 " + s.relation + " \u2192 " + s.objectLabel);
     if (s.polarity === "negated") { head.appendChild(el("span", "kg-badge kg-badge-negated", "negated")); }
     if (s.hedged) { head.appendChild(el("span", "kg-badge kg-badge-hedged", "hedged")); }
+    if (s.disputed) { head.appendChild(el("span", "kg-badge kg-badge-disputed", "disputed between sources")); }
     if (!statementShown[i]) { head.appendChild(el("span", "kg-badge", "hidden by filters")); }
     card.appendChild(head);
     card.appendChild(facts([
