@@ -25,7 +25,7 @@ import re
 import threading
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
@@ -36,7 +36,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutio
 from .errors import QueryError, QueryRefusedError, QueryTimeoutError
 from .store import open_store
 from .textsafe import json_safe, terminal_safe
-from .vocab import PREFIXES, XSD_NAMESPACE
+from .vocab import KG_NAMESPACE, PREFIXES, SKOS_NAMESPACE, XSD_NAMESPACE
 
 PARAMS_MARKER = "#@params"
 PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri")
@@ -204,8 +204,48 @@ def _term(param: QueryParam, value: object):
                          f"{param.type}, not {value!r}.") from None
 
 
-def bind_params(query: SavedQuery, params: Mapping[str, object] | None) -> str:
-    """The query text with its ``#@params`` line replaced by a ``VALUES`` row of escaped terms."""
+# A string parameter NAME whose query uses ``?NAMENode`` names an entity (label, alias, key or
+# IRI, any case): besides the text in ``?NAME``, the query gets the matching entities in
+# ``?NAMENode``. Matching needs string functions over every label; written as a FILTER inside the query it makes Oxigraph scan every
+# statement before joining (seconds at a million triples), so ``run_query`` resolves the text
+# first and hands the query the IRIs as constants. Text bound without a store (another engine)
+# gets the same matching as a SPARQL subquery.
+ENTITY_NODE_SUFFIX = "Node"
+_ENTITY_MATCH = """?{node} a <""" + KG_NAMESPACE + """Entity> ;
+      <""" + PREFIXES["rdfs"] + """label> ?{node}Label .
+    FILTER(STR(?{node}) = STR({value}) || LCASE(STR(?{node}Label)) = LCASE(STR({value}))
+           || STRENDS(STR(?{node}), CONCAT("/entity/", ENCODE_FOR_URI(LCASE(STR({value})))))
+           || EXISTS {{ ?{node} <""" + SKOS_NAMESPACE + """altLabel> ?{node}Alias .
+                       FILTER(LCASE(STR(?{node}Alias)) = LCASE(STR({value}))) }})"""
+
+
+def entity_match_pattern(node: str, value_term: str) -> str:
+    """The SPARQL pattern binding ``?node`` to every entity whose IRI, key, label or alias is the
+    text ``value_term`` (an RDF term or variable), ignoring case."""
+    return _ENTITY_MATCH.format(node=node, value=value_term)
+
+
+def entity_params(query: SavedQuery) -> tuple[QueryParam, ...]:
+    """The string parameters of ``query`` that name an entity (its text uses ``?NAMENode``)."""
+    return tuple(p for p in query.params if p.type == "string"
+                 and re.search(rf"[?$]{re.escape(p.name + ENTITY_NODE_SUFFIX)}\b", query.text))
+
+
+def resolve_entities(store: Store, text: str, union_default_graph: bool = True) -> tuple[str, ...]:
+    """IRIs of the entities ``text`` names (IRI, key, label or alias, ignoring case), sorted."""
+    query = f"SELECT DISTINCT ?node WHERE {{ {entity_match_pattern('node', str(Literal(str(text))))} }}"
+    answer = store.query(query, use_default_graph_as_union=union_default_graph)
+    return tuple(sorted(solution["node"].value for solution in answer))
+
+
+def bind_params(query: SavedQuery, params: Mapping[str, object] | None,
+                entity_matches: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The query text with its ``#@params`` line replaced by a ``VALUES`` block of escaped terms.
+
+    ``entity_matches``: for parameters naming an entity (``entity_params``), the IRIs the given text resolved to (see
+    ``resolve_entities``); one VALUES row per match (none: the query has no answer). Without it,
+    the matching is written into the query as a subquery (slower, but any SPARQL 1.1 engine runs it).
+    """
     params = {k: v for k, v in (params or {}).items() if v is not None}
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(declared))
@@ -218,9 +258,25 @@ def bind_params(query: SavedQuery, params: Mapping[str, object] | None) -> str:
                          "; ".join(f"{p.name}: {p.description}" for p in query.params if p.name in missing) or None)
     if not query.params:
         return query.text
-    variables = " ".join(f"?{p.name}" for p in query.params)
-    values = " ".join(str(_term(p, params[p.name])) if p.name in params else "UNDEF" for p in query.params)
-    return query.text.replace(PARAMS_MARKER, f"VALUES ({variables}) {{ ({values}) }}", 1)
+    entity_matches = entity_matches or {}
+    variables = [f"?{p.name}" for p in query.params]
+    row = [str(_term(p, params[p.name])) if p.name in params else "UNDEF" for p in query.params]
+    rows = [row]
+    subqueries = []
+    for p in entity_params(query):
+        node = p.name + ENTITY_NODE_SUFFIX
+        variables.append(f"?{node}")
+        if p.name not in params:
+            rows = [r + ["UNDEF"] for r in rows]
+        elif p.name in entity_matches:
+            rows = [r + [str(NamedNode(iri))] for r in rows for iri in entity_matches[p.name]]
+        else:
+            rows = [r + ["UNDEF"] for r in rows]
+            value = str(_term(p, params[p.name]))
+            subqueries.append(f"{{ SELECT DISTINCT ?{node} WHERE {{ {entity_match_pattern(node, value)} }} }}")
+    values = " ".join(f"({' '.join(r)})" for r in rows)
+    block = " ".join([f"VALUES ({' '.join(variables)}) {{ {values} }}"] + subqueries)
+    return query.text.replace(PARAMS_MARKER, block, 1)
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -400,7 +456,7 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
     if timeout_s is not None and timeout_s <= 0:
         raise QueryError(f"Timeout must be positive, not {timeout_s}.")
     resolved = resolve_query(query)
-    text = bind_params(resolved, params)
+    text = bind_params(resolved, params)  # checks the parameters before the store is opened
     remote = remote_keywords(text)
     if remote and not allow_service:
         raise QueryRefusedError(f"{' and '.join(remote)} refused: the query would make the engine contact another host.",
@@ -425,7 +481,20 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
 
         return _with_timeout(update, timeout_s)
     store = open_store(Path(store_path), read_only=True)
-    return _with_timeout(lambda: _collect(store, text, limit, union_default_graph), timeout_s)
+
+    def select() -> QueryResult:
+        named = {p.name: str(params[p.name]) for p in entity_params(resolved)
+                 if (params or {}).get(p.name) is not None}
+        bound = text
+        if named:
+            try:
+                matches = {name: resolve_entities(store, value, union_default_graph) for name, value in named.items()}
+            except (OSError, RuntimeError, ValueError) as exc:
+                raise QueryError(f"The query failed: {terminal_safe(exc)}.") from exc
+            bound = bind_params(resolved, params, matches)
+        return _collect(store, bound, limit, union_default_graph)
+
+    return _with_timeout(select, timeout_s)
 
 
 # --- formatting -------------------------------------------------------------------------------
