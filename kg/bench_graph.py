@@ -124,16 +124,20 @@ def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocumen
         counts[s.subject.label] += 1
         counts[s.object.label] += 1
     entity = counts.most_common(1)[0][0] if counts else "North Korea"
+    # by-identifier takes an ISO code or Wikidata id, not a label: the busiest entity's, if it has one
+    busiest = next((e for s in statements for e in (s.subject, s.object) if e.label == entity), None)
+    identifier = (busiest.iso_code or busiest.wikidata) if busiest is not None else None
     years = sorted(s.qualifiers.year for s in statements if s.qualifiers.year)
     middle_year = years[len(years) // 2] if years else 1975
     values = {"entity": entity, "donor": entity, "recipient": entity, "party": entity, "visitor": entity,
-              "source": sources[0].id if sources else "", "year": middle_year}
+              "source": sources[0].id if sources else "", "year": middle_year, "id": identifier or entity}
     cases = []
     for saved in list_saved_queries():
         required = {p.name: values.get(p.name, entity) for p in saved.params if p.required}
-        if not any(p.required and p.name in ("entity", "source") for p in saved.params):
+        if not any(p.required and p.name in ("entity", "source", "id") for p in saved.params):
             cases.append(QueryCase(saved.name, saved.name, required, "graph"))
-        one = next((p for p in saved.params if p.name in ("entity", "donor", "party", "visitor", "source")), None)
+        one = next((p for p in saved.params if p.name in ("entity", "donor", "party", "visitor", "source", "id")),
+                   None)
         if one is not None:
             cases.append(QueryCase(f"{saved.name}@{one.name}", saved.name, {**required, one.name: values[one.name]},
                                    "entity"))
