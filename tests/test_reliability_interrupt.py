@@ -133,7 +133,11 @@ def test_a_killed_build_leaves_the_previous_outputs_whole(workspace, sig, moment
             process.wait()
     if process.returncode == 0:
         pytest.skip("the build finished before the signal arrived")  # nothing to check this time
-    if sig == signal.SIGINT:
+    if sig == signal.SIGINT and process.returncode == -signal.SIGINT:
+        # on a cold start the signal can land before Python installs its handler: the process
+        # ends by the signal itself, having run nothing
+        assert "Traceback" not in err
+    elif sig == signal.SIGINT:
         assert process.returncode == 130
         assert "Interrupted" in err and "Traceback" not in err
     else:
