@@ -25,40 +25,13 @@ from kg.model import Qualifiers
 from kg.settings import Settings
 from kg.graph import settings_fingerprint
 
+from test_graph_fixtures import expected_graphs as _expected_graphs, merged as _merged
 from test_graph_fixtures import (
     BASE, KIM, NORTH_KOREA, SOURCE_A, SOURCE_B, sample_build, sample_quads, sample_sources, sample_statements,
 )
 
 KG = vocab.KG_NAMESPACE
 RDF_TYPE = ox.NamedNode(str(rdflib.RDF.type))
-
-
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return rdflib.Literal(term.value, datatype=None if datatype.endswith("#string") else rdflib.URIRef(datatype))
-    raise AssertionError(f"unexpected term {term!r}")
-
-
-def _expected_graphs(quads) -> dict[str | None, rdflib.Graph]:
-    """The dataset as rdflib graphs, built term by term (not through any serialiser)."""
-    graphs: dict[str | None, rdflib.Graph] = {}
-    for q in quads:
-        name = None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        graphs.setdefault(name, rdflib.Graph()).add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
-    return graphs
-
-
-def _merged(graphs) -> rdflib.Graph:
-    merged = rdflib.Graph()
-    for graph in graphs.values():
-        for triple in graph:
-            merged.add(triple)
-    return merged
 
 
 @pytest.fixture(scope="module")

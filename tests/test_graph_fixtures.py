@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pyoxigraph as ox
+import rdflib
+
 from kg.graph import BuildInfo, statement_quads
 from kg.model import Entity, Evidence, Qualifiers, SourceDocument, SourceMetadata, Statement
 
@@ -95,3 +98,36 @@ def test_fixture_sentences_are_real_excerpts():
         source = {s.id: s for s in sample_sources()}[statement.evidence.source_id]
         ev = statement.evidence
         assert source.text[ev.char_start:ev.char_end] == ev.sentence
+
+
+# -- quads as rdflib graphs, for isomorphism checks ------------------------------------------------
+
+def rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == str(rdflib.XSD.string):
+            return rdflib.Literal(term.value)  # a simple literal, as rdflib parses it
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(term)
+
+
+def expected_graphs(quads) -> dict[str | None, rdflib.Graph]:
+    graphs: dict[str | None, rdflib.Graph] = {}
+    for quad in quads:
+        name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        graphs.setdefault(name, rdflib.Graph()).add(
+            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
+    return graphs
+
+
+def merged(graphs) -> rdflib.Graph:
+    merged = rdflib.Graph()
+    for graph in graphs.values():
+        for triple in graph:
+            merged.add(triple)
+    return merged

@@ -18,7 +18,6 @@ from pathlib import Path
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode
 from rdflib.compare import isomorphic
 
 from kg.extract.gazetteer import load_gazetteer
@@ -27,7 +26,7 @@ from kg.model import Entity, Evidence, Extraction, Mention, Qualifiers, SourceDo
 from kg.resolve import resolve
 from kg.store import load_quads, read_quads
 
-from test_graph_fixtures import sample_statements
+from test_graph_fixtures import expected_graphs as _expected_graphs, merged as _merged, sample_statements
 
 BASE = "https://example.org/kg/"
 GAZETTEER = load_gazetteer()
@@ -107,37 +106,6 @@ def statement_sets(draw):
                                     draw(st.sampled_from([0.5, 0.8, 0.95])),
                                     Evidence(source_id, 0, len(sentence), sentence, "rule-x")))
     return statements, list(sources.values())
-
-
-def _rdflib_term(term):
-    if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == str(rdflib.XSD.string):
-            return rdflib.Literal(term.value)  # a simple literal, as rdflib parses it
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(term)
-
-
-def _expected_graphs(quads) -> dict[str | None, rdflib.Graph]:
-    graphs: dict[str | None, rdflib.Graph] = {}
-    for quad in quads:
-        name = None if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
-        graphs.setdefault(name, rdflib.Graph()).add(
-            (_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
-    return graphs
-
-
-def _merged(graphs) -> rdflib.Graph:
-    merged = rdflib.Graph()
-    for graph in graphs.values():
-        for triple in graph:
-            merged.add(triple)
-    return merged
 
 
 def _named_graphs(dataset: rdflib.Dataset) -> dict[str | None, rdflib.Graph]:
