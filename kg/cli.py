@@ -164,18 +164,22 @@ def _store_path(out: Path) -> Path:
               help="A parameter of a saved query, e.g. -p entity='East Germany'.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(1), default=DEFAULT_LIMIT, show_default=True, help="At most this many rows.")
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True,
+              help="Skip this many rows first: with --limit, pages through a long answer (--offset 1000 is the "
+                   "second page of a thousand).")
 @click.option("--timeout", type=click.FloatRange(0.1), default=DEFAULT_TIMEOUT_S, show_default=True,
               help="Seconds before the query is stopped.")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL UPDATE (refused by default).")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE (federated queries to other hosts) and LOAD (refused by default).")
-def query(query, out, params, fmt, limit, timeout, allow_update, allow_service):
+def query(query, out, params, fmt, limit, offset, timeout, allow_update, allow_service):
     """Run a SPARQL QUERY: a query string, a .rq file, or the name of a saved query.
 
     \b
     Example:
       kg query entity -p entity="Soviet Union"
       kg query aid-flows --format csv
+      kg query entity -p entity=USSR --limit 500 --offset 500   # the second page
       kg query 'SELECT ?s WHERE { ?s a <https://w3id.org/histkg/ontology#State> }'
     Saved queries: `kg queries`.
     """
@@ -188,7 +192,7 @@ def query(query, out, params, fmt, limit, timeout, allow_update, allow_service):
         name, value = item.split("=", 1)
         values[name.strip()] = value
     result = run_query(_store_path(out), query, params=values, limit=limit, timeout_s=timeout,
-                       allow_update=allow_update, allow_service=allow_service)
+                       allow_update=allow_update, allow_service=allow_service, offset=offset)
     click.echo(format_result(result, fmt))
 
 

@@ -27,6 +27,7 @@ import time
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from pathlib import Path
@@ -36,10 +37,16 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutio
 from .errors import QueryError, QueryRefusedError, QueryTimeoutError
 from .store import open_store
 from .textsafe import json_safe, terminal_safe
-from .vocab import KG_NAMESPACE, PREFIXES, SKOS_NAMESPACE, XSD_NAMESPACE
+from .vocab import PREFIXES, XSD_NAMESPACE
 
 PARAMS_MARKER = "#@params"
-PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri")
+# where a saved query pages: the subquery that picks and orders the rows before their details are
+# looked up gets the caller's LIMIT and OFFSET here, so a page of a very busy entity costs a page
+PAGE_MARKER = "#@page"
+# rows per page when a paged query is asked for every row: pages bound the engine's size estimates
+# (unbounded, Oxigraph plans the details before the subquery and scans the whole graph)
+PAGE_ROWS = 10_000
+PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri", "entity", "source", "identifier")
 FORMATS = ("table", "csv", "json")
 
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*?)\s*$")
@@ -131,7 +138,7 @@ def parse_saved_query(text: str, name: str, path: Path | None = None) -> SavedQu
             params.append(QueryParam(name=param["name"], type=param["type"] or "string",
                                      required=param["presence"] != "optional",
                                      description=(param["description"] or "").strip()))
-    if params and PARAMS_MARKER not in text:
+    if params and not _marker_line(PARAMS_MARKER).search(text):
         raise QueryError(f"Query {name!r} declares parameters but has no `{PARAMS_MARKER}` line.",
                          f"Put a `{PARAMS_MARKER}` line inside its WHERE clause where the parameters are bound.")
     return SavedQuery(name=name, title=title, description=description, params=tuple(params), text=text, path=path)
@@ -204,47 +211,90 @@ def _term(param: QueryParam, value: object):
                          f"{param.type}, not {value!r}.") from None
 
 
-# A string parameter NAME whose query uses ``?NAMENode`` names an entity (label, alias, key or
-# IRI, any case): besides the text in ``?NAME``, the query gets the matching entities in
-# ``?NAMENode``. Matching needs string functions over every label; written as a FILTER inside the query it makes Oxigraph scan every
-# statement before joining (seconds at a million triples), so ``run_query`` resolves the text
-# first and hands the query the IRIs as constants. Text bound without a store (another engine)
-# gets the same matching as a SPARQL subquery.
-ENTITY_NODE_SUFFIX = "Node"
-_ENTITY_MATCH = """?{node} a <""" + KG_NAMESPACE + """Entity> ;
-      <""" + PREFIXES["rdfs"] + """label> ?{node}Label .
-    FILTER(STR(?{node}) = STR({value}) || LCASE(STR(?{node}Label)) = LCASE(STR({value}))
-           || STRENDS(STR(?{node}), CONCAT("/entity/", ENCODE_FOR_URI(LCASE(STR({value})))))
-           || EXISTS {{ ?{node} <""" + SKOS_NAMESPACE + """altLabel> ?{node}Alias .
-                       FILTER(LCASE(STR(?{node}Alias)) = LCASE(STR({value}))) }})"""
+# A parameter NAME whose query uses ``?NAMENode`` names a node of the graph: an entity (a
+# ``string`` or ``entity`` parameter: label, alias, key or IRI), a source (``source``: id, file
+# name or IRI) or an entity by identifier (``identifier``: Wikidata id or ISO 3166 code). Besides
+# the text in ``?NAME``, the query gets the matching nodes in ``?NAMENode``. Matching needs string
+# functions over every label; written as a FILTER inside the query it makes Oxigraph scan every
+# statement before joining (seconds at a million triples), so ``run_query`` resolves the text first
+# and hands the query the IRIs as constants. Text bound without a store (another engine) gets the
+# same matching as a SPARQL subquery. How each kind matches is data: ``kg/queries/match/KIND.rq``.
+NODE_SUFFIX = "Node"
+NODE_KINDS = ("entity", "source", "identifier")
+_PREFIX_LINE = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>\s*$", re.IGNORECASE | re.MULTILINE)
 
 
-def entity_match_pattern(node: str, value_term: str) -> str:
-    """The SPARQL pattern binding ``?node`` to every entity whose IRI, key, label or alias is the
-    text ``value_term`` (an RDF term or variable), ignoring case."""
-    return _ENTITY_MATCH.format(node=node, value=value_term)
+@dataclass(frozen=True)
+class NodeMatcher:
+    """How a parameter's text is matched to nodes: a graph pattern over ``?node`` and ``?value``."""
+
+    kind: str
+    description: str
+    pattern: str  # the body of the match query's WHERE, prefixed names written out as full IRIs
+
+
+def _outside_strings(text: str, replace) -> str:
+    # prefixed names are only rewritten outside string literals and IRIs
+    token = re.compile(r'("(?:[^"\\\n]|\\.)*"|<[^<>\s]*>)')
+    return "".join(part if token.fullmatch(part) else replace(part) for part in token.split(text))
+
+
+@lru_cache(maxsize=None)
+def node_matcher(kind: str) -> NodeMatcher:
+    if kind not in NODE_KINDS:
+        raise QueryError(f"No way to match a {kind!r} parameter.", f"Kinds: {', '.join(NODE_KINDS)}.")
+    text = (files("kg") / "queries" / "match" / f"{kind}.rq").read_text(encoding="utf-8")
+    description = next((m.group(1) for m in re.finditer(r"^#\s*description:\s*(.*)$", text, re.MULTILINE)), "")
+    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_LINE.finditer(text)}
+    body = text[text.index("{", text.upper().index("WHERE")) + 1: text.rindex("}")]
+    body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
+    name = re.compile(r"(?<![\w?$:<])(" + "|".join(map(re.escape, sorted(prefixes, key=len, reverse=True)))
+                      + r"):([A-Za-z_][\w-]*)")
+    body = _outside_strings(body, lambda part: name.sub(lambda m: f"<{prefixes[m.group(1)]}{m.group(2)}>", part))
+    return NodeMatcher(kind, description, body.strip())
+
+
+def node_match_query(kind: str, value_term: str, node: str = "node") -> str:
+    """``SELECT DISTINCT ?node`` of every node of ``kind`` the text ``value_term`` (an RDF term) names."""
+    pattern = re.sub(r"\?node\b", f"?{node}", node_matcher(kind).pattern)
+    return f"SELECT DISTINCT ?{node} WHERE {{ VALUES ?value {{ {value_term} }} {pattern} }}"
+
+
+def node_params(query: SavedQuery) -> tuple[tuple[QueryParam, str], ...]:
+    """(parameter, kind) for each parameter of ``query`` that names a node (its text uses ``?NAMENode``)."""
+    found = []
+    for p in query.params:
+        kind = "entity" if p.type == "string" else p.type
+        if kind in NODE_KINDS and re.search(rf"[?$]{re.escape(p.name + NODE_SUFFIX)}\b", query.text):
+            found.append((p, kind))
+    return tuple(found)
 
 
 def entity_params(query: SavedQuery) -> tuple[QueryParam, ...]:
-    """The string parameters of ``query`` that name an entity (its text uses ``?NAMENode``)."""
-    return tuple(p for p in query.params if p.type == "string"
-                 and re.search(rf"[?$]{re.escape(p.name + ENTITY_NODE_SUFFIX)}\b", query.text))
+    """The parameters of ``query`` that name an entity by label, alias, key or IRI."""
+    return tuple(p for p, kind in node_params(query) if kind == "entity")
+
+
+def resolve_nodes(store: Store, kind: str, text: str, union_default_graph: bool = True) -> tuple[str, ...]:
+    """IRIs of the nodes of ``kind`` that ``text`` names, sorted."""
+    answer = store.query(node_match_query(kind, str(Literal(str(text)))),
+                         use_default_graph_as_union=union_default_graph)
+    return tuple(sorted(solution["node"].value for solution in answer))
 
 
 def resolve_entities(store: Store, text: str, union_default_graph: bool = True) -> tuple[str, ...]:
     """IRIs of the entities ``text`` names (IRI, key, label or alias, ignoring case), sorted."""
-    query = f"SELECT DISTINCT ?node WHERE {{ {entity_match_pattern('node', str(Literal(str(text))))} }}"
-    answer = store.query(query, use_default_graph_as_union=union_default_graph)
-    return tuple(sorted(solution["node"].value for solution in answer))
+    return resolve_nodes(store, "entity", text, union_default_graph)
 
 
 def bind_params(query: SavedQuery, params: Mapping[str, object] | None,
-                entity_matches: Mapping[str, Sequence[str]] | None = None) -> str:
+                node_matches: Mapping[str, Sequence[str]] | None = None) -> str:
     """The query text with its ``#@params`` line replaced by a ``VALUES`` block of escaped terms.
 
-    ``entity_matches``: for parameters naming an entity (``entity_params``), the IRIs the given text resolved to (see
-    ``resolve_entities``); one VALUES row per match (none: the query has no answer). Without it,
-    the matching is written into the query as a subquery (slower, but any SPARQL 1.1 engine runs it).
+    ``node_matches``: for parameters naming a node (``node_params``), the IRIs the given text
+    resolved to (see ``resolve_nodes``); one VALUES row per match (none: the query has no answer).
+    Without it, the matching is written into the query as a subquery (slower, but any SPARQL 1.1
+    engine runs it).
     """
     params = {k: v for k, v in (params or {}).items() if v is not None}
     declared = {p.name: p for p in query.params}
@@ -258,25 +308,36 @@ def bind_params(query: SavedQuery, params: Mapping[str, object] | None,
                          "; ".join(f"{p.name}: {p.description}" for p in query.params if p.name in missing) or None)
     if not query.params:
         return query.text
-    entity_matches = entity_matches or {}
+    node_matches = node_matches or {}
     variables = [f"?{p.name}" for p in query.params]
     row = [str(_term(p, params[p.name])) if p.name in params else "UNDEF" for p in query.params]
     rows = [row]
     subqueries = []
-    for p in entity_params(query):
-        node = p.name + ENTITY_NODE_SUFFIX
+    for p, kind in node_params(query):
+        node = p.name + NODE_SUFFIX
         variables.append(f"?{node}")
         if p.name not in params:
             rows = [r + ["UNDEF"] for r in rows]
-        elif p.name in entity_matches:
-            rows = [r + [str(NamedNode(iri))] for r in rows for iri in entity_matches[p.name]]
+        elif p.name in node_matches:
+            rows = [r + [str(NamedNode(iri))] for r in rows for iri in node_matches[p.name]]
         else:
             rows = [r + ["UNDEF"] for r in rows]
-            value = str(_term(p, params[p.name]))
-            subqueries.append(f"{{ SELECT DISTINCT ?{node} WHERE {{ {entity_match_pattern(node, value)} }} }}")
+            subqueries.append(f"{{ {node_match_query(kind, str(_term(p, params[p.name])), node)} }}")
     values = " ".join(f"({' '.join(r)})" for r in rows)
     block = " ".join([f"VALUES ({' '.join(variables)}) {{ {values} }}"] + subqueries)
-    return query.text.replace(PARAMS_MARKER, block, 1)
+    return _marker_line(PARAMS_MARKER).sub(lambda m: m.group(1) + block, query.text, count=1)
+
+
+def bind_page(text: str, limit: int | None, offset: int = 0) -> str:
+    """``text`` with its ``#@page`` line (if any) made ``LIMIT``/``OFFSET`` for rows ``offset`` to
+    ``offset + limit`` (one more, so the caller can tell the rows were cut short)."""
+    clause = (f"LIMIT {limit + 1} " if limit is not None else "") + (f"OFFSET {offset}" if offset else "")
+    return _marker_line(PAGE_MARKER).sub(lambda m: m.group(1) + clause, text, count=1)
+
+
+def _marker_line(marker: str) -> re.Pattern:
+    # a marker inside a comment is only named there (no "#" may come before it on its line)
+    return re.compile(rf"^([^#\n]*){re.escape(marker)}", re.MULTILINE)
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -369,7 +430,7 @@ def _python_value(term) -> object:
     return str(term)
 
 
-def _collect(store: Store, text: str, limit: int | None, union_default_graph: bool) -> QueryResult:
+def _collect(store: Store, text: str, limit: int | None, union_default_graph: bool, skip: int = 0) -> QueryResult:
     started = time.monotonic()
     try:
         answer = store.query(text, use_default_graph_as_union=union_default_graph)
@@ -381,6 +442,9 @@ def _collect(store: Store, text: str, limit: int | None, union_default_graph: bo
             columns = tuple(v.value for v in answer.variables)
             rows, truncated = [], False
             for solution in answer:
+                if skip:
+                    skip -= 1
+                    continue
                 if limit is not None and len(rows) >= limit:
                     truncated = True
                     break
@@ -399,6 +463,22 @@ def _collect(store: Store, text: str, limit: int | None, union_default_graph: bo
     except (OSError, RuntimeError, ValueError) as exc:
         # the engine reports evaluation failures (a store read, an unbound SERVICE name) this way
         raise QueryError(f"The query failed: {terminal_safe(exc)}.") from exc
+
+
+def _collect_pages(store: Store, text: str, limit: int | None, offset: int, union_default_graph: bool) -> QueryResult:
+    """Rows ``offset`` to ``offset + limit`` of ``text``: through its ``#@page`` subquery when it has
+    one (every row, unbounded, in pages of ``PAGE_ROWS``), else by skipping rows."""
+    if not _marker_line(PAGE_MARKER).search(text):
+        return _collect(store, text, limit, union_default_graph, skip=offset)
+    if limit is not None:
+        return _collect(store, bind_page(text, limit, offset), limit, union_default_graph)
+    started, rows, start = time.monotonic(), [], offset
+    while True:
+        page = _collect(store, bind_page(text, PAGE_ROWS, start), PAGE_ROWS, union_default_graph)
+        rows += page.rows
+        if not page.truncated:
+            return QueryResult(page.columns, tuple(rows), kind=page.kind, elapsed_s=time.monotonic() - started)
+        start += PAGE_ROWS
 
 
 def _drop_frame_locals(exc: BaseException | None) -> None:
@@ -441,18 +521,22 @@ def _with_timeout(run, timeout_s: float | None):
 
 def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[str, object] | None = None,
               limit: int | None = None, timeout_s: float | None = None, allow_update: bool = False,
-              union_default_graph: bool = True, allow_service: bool = False) -> QueryResult:
+              union_default_graph: bool = True, allow_service: bool = False, offset: int = 0) -> QueryResult:
     """Run SPARQL text, a saved query's name or an ``.rq`` file against the store at ``store_path``.
 
     ``union_default_graph``: patterns outside ``GRAPH`` see every source's graph as well as the
     default graph (entities, sources, build). ``limit`` rows and ``timeout_s`` seconds bound the
-    query (``None``: unbounded; the CLI passes ``DEFAULT_LIMIT`` / ``DEFAULT_TIMEOUT_S``). UPDATE
+    query (``None``: unbounded; the CLI passes ``DEFAULT_LIMIT`` / ``DEFAULT_TIMEOUT_S``); ``offset``
+    rows are skipped first (pages: ``offset=1000, limit=1000`` is the second page of a thousand;
+    saved queries marked ``#@page`` skip them inside the engine, before the details are read). UPDATE
     requests are refused unless ``allow_update``; ``SERVICE`` and ``LOAD`` (which contact other
     hosts) unless ``allow_service``. Raises ``QueryError`` (refused, timed out, bad parameters),
     ``QuerySyntaxError`` (malformed, with line and column) or ``OutputMissingError`` (no store).
     """
     if limit is not None and limit < 0:
         raise QueryError(f"Limit must be zero or more, not {limit}.")
+    if offset < 0:
+        raise QueryError(f"Offset must be zero or more, not {offset}.")
     if timeout_s is not None and timeout_s <= 0:
         raise QueryError(f"Timeout must be positive, not {timeout_s}.")
     resolved = resolve_query(query)
@@ -483,16 +567,17 @@ def run_query(store_path: Path, query: str | Path | SavedQuery, params: Mapping[
     store = open_store(Path(store_path), read_only=True)
 
     def select() -> QueryResult:
-        named = {p.name: str(params[p.name]) for p in entity_params(resolved)
+        named = {p.name: (kind, str(params[p.name])) for p, kind in node_params(resolved)
                  if (params or {}).get(p.name) is not None}
         bound = text
         if named:
             try:
-                matches = {name: resolve_entities(store, value, union_default_graph) for name, value in named.items()}
+                matches = {name: resolve_nodes(store, kind, value, union_default_graph)
+                           for name, (kind, value) in named.items()}
             except (OSError, RuntimeError, ValueError) as exc:
                 raise QueryError(f"The query failed: {terminal_safe(exc)}.") from exc
             bound = bind_params(resolved, params, matches)
-        return _collect(store, bound, limit, union_default_graph)
+        return _collect_pages(store, bound, limit, offset, union_default_graph)
 
     return _with_timeout(select, timeout_s)
 

@@ -2,6 +2,8 @@
 or written into the query as a subquery (portable); both give the same rows."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from pyoxigraph import Store
 
@@ -76,3 +78,39 @@ def test_every_node_variable_belongs_to_a_declared_parameter():
     for query in list_saved_queries():
         for param in entity_params(query):
             assert param.type == "string"
+
+
+def test_source_parameters_match_id_file_name_or_iri(store_path):
+    from kg.iris import source_iri
+    from kg.sparql import resolve_nodes
+    from test_graph_fixtures import SOURCE_B
+
+    store = open_store(store_path, read_only=True)
+    wanted = (source_iri(BASE, SOURCE_B.id),)
+    file_name = SOURCE_B.id.rsplit("/", 1)[-1]
+    for spelling in (SOURCE_B.id, file_name, source_iri(BASE, SOURCE_B.id)):
+        assert resolve_nodes(store, "source", spelling) == wanted, spelling
+    assert resolve_nodes(store, "source", "memo") == ()  # a file name is matched whole
+
+
+def test_identifier_parameters_match_wikidata_ids_and_iso_codes_in_any_case(store_path):
+    from kg.sparql import resolve_nodes
+
+    store = open_store(store_path, read_only=True)
+    north_korea = (entity_iri(BASE, "north-korea"),)
+    for spelling in ("Q423", "q423", "http://www.wikidata.org/entity/Q423"):
+        assert resolve_nodes(store, "identifier", spelling) == north_korea, spelling
+    assert resolve_nodes(store, "identifier", "Q1") == ()
+
+
+def test_each_kind_of_node_parameter_is_matched_by_its_data_file():
+    from kg.sparql import NODE_KINDS, node_matcher, node_params
+
+    for kind in NODE_KINDS:
+        matcher = node_matcher(kind)
+        assert "?node" in matcher.pattern and "?value" in matcher.pattern and matcher.description
+        # prefixed names are written out: the pattern goes into queries that declare other prefixes
+        assert not re.search(r"(?<![<\w/#])(kg|skos|dcterms|owl|rdfs|rdf):[A-Za-z]", matcher.pattern), kind
+    kinds = {q.name: [k for _, k in node_params(q)] for q in list_saved_queries()}
+    assert kinds["source-facts"] == ["source"] and kinds["by-identifier"] == ["identifier"]
+    assert kinds["entity"] == ["entity"]

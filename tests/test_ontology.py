@@ -126,7 +126,9 @@ def test_shapes_kind_lists_match_allowed_kinds(shapes):
 
 def _query_terms() -> list[tuple[str, str]]:
     terms = []
-    for entry in (files("kg") / "queries").iterdir():
+    folder = files("kg") / "queries"
+    entries = [*folder.iterdir(), *(folder / "match").iterdir()]  # saved queries and how parameters match
+    for entry in entries:
         if not entry.name.endswith(".rq"):
             continue
         text = entry.read_text(encoding="utf-8")

@@ -58,6 +58,7 @@ RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (_node(_RDF + p) for p in ("subject", "
 RDFS_LABEL = _node(_RDFS + "label")
 OWL_SAME_AS = _node(_OWL + "sameAs")
 SKOS_PREF_LABEL, SKOS_ALT_LABEL = _node(SKOS_NAMESPACE + "prefLabel"), _node(SKOS_NAMESPACE + "altLabel")
+SKOS_HIDDEN_LABEL = _node(SKOS_NAMESPACE + "hiddenLabel")
 SKOS_NOTE = _node(SKOS_NAMESPACE + "note")
 PROV_WAS_DERIVED_FROM = _node(PROV_NAMESPACE + "wasDerivedFrom")
 PROV_WAS_GENERATED_BY = _node(PROV_NAMESPACE + "wasGeneratedBy")
@@ -201,11 +202,19 @@ def _entity_quads(entity: Entity, node: NamedNode) -> list[Quad]:
              Quad(node, SKOS_PREF_LABEL, _string(entity.label), g)]
     quads += [Quad(node, SKOS_ALT_LABEL, _string(alias), g)
               for alias in sorted(set(entity.aliases) - {entity.label})]
+    # every name and the key folded to lower case, as SPARQL's LCASE folds them: looking a name up
+    # is then one index lookup, not a case-blind comparison against every label and alias
+    quads += [Quad(node, SKOS_HIDDEN_LABEL, _string(folded), g) for folded in lookup_names(entity)]
     if entity.iso_code:
         quads.append(Quad(node, _K["isoCode"], _string(entity.iso_code), g))
     if entity.wikidata:
         quads.append(Quad(node, OWL_SAME_AS, _node(WIKIDATA_ENTITY_NAMESPACE + entity.wikidata), g))
     return quads
+
+
+def lookup_names(entity: Entity) -> list[str]:
+    """The entity's label, aliases and key in lower case (its ``skos:hiddenLabel`` values), sorted."""
+    return sorted({name.lower() for name in (entity.label, *entity.aliases, entity.key) if name})
 
 
 def _reference_entity(entry: GazetteerEntry) -> Entity:
