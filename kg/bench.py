@@ -307,12 +307,12 @@ def summary(report: dict) -> str:
         f"peak memory {report['peak_rss_mb']} MB [{flag('peak_rss_mb')}]",
         f"graph of {report['graph_triples']:,} triples written in {report['graph_write_s']} s "
         f"[{flag('graph_write_s')}]  {report['graph_write_steps']}",
-        "queries (median ms)            scope   oxigraph    rdflib",
+        "queries (median ms)                   scope   oxigraph    rdflib",
     ]
     for name, q in sorted(report["queries"].items()):
         rd = "-" if q["rdflib_ms"] is None else f"{q['rdflib_ms']:,.0f}"
         ox = "-" if q["oxigraph_ms"] is None else f"{q['oxigraph_ms']:,.1f}"
-        lines.append(f"  {name:<28}{q['scope']:<8}{ox:>9}{rd:>10}"
+        lines.append(f"  {name:<36}{q['scope']:<8}{ox:>9}{rd:>10}"
                      + ("" if q["within_target"] else "  MISSED"))
     return "\n".join(lines)
 

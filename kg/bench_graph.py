@@ -114,33 +114,58 @@ def statements_for_triples(target_triples: int, seed: int = 0) -> tuple[list[Sta
     return synthetic_statements(count, seed, sources=1000)
 
 
+ENTITY_PARAMS = ("entity", "donor", "party", "visitor", "state", "id")
+
+
+def _median_entity(counts: Counter, usable=lambda entity: True):
+    ranked = [e for e, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].key)) if usable(e)]
+    return ranked[len(ranked) // 2] if ranked else None
+
+
 def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocument]) -> list[QueryCase]:
-    """Every saved query: over the whole graph where it can run so, and about one busy entity
-    (or source) where it takes one."""
+    """Every saved query: over the whole graph where it can run so; about one source where it takes
+    one; and about one entity where it takes one, twice: the busiest entity (the worst case; in
+    the generated graph about a quarter of all facts) and the median one (``NAME@param:median``)."""
     from .sparql import list_saved_queries
 
-    counts = Counter()
+    counts: Counter = Counter()
     for s in statements:
-        counts[s.subject.label] += 1
-        counts[s.object.label] += 1
-    entity = counts.most_common(1)[0][0] if counts else "North Korea"
-    # by-identifier takes an ISO code or Wikidata id, not a label: the busiest entity's, if it has one
-    busiest = next((e for s in statements for e in (s.subject, s.object) if e.label == entity), None)
-    identifier = (busiest.iso_code or busiest.wikidata) if busiest is not None else None
+        counts[s.subject] += 1
+        counts[s.object] += 1
+    has_id = lambda e: bool(e.iso_code or e.wikidata)  # noqa: E731 - by-identifier needs one
+    is_state = lambda e: e.type == "State"  # noqa: E731 - successions link states
+
+    def busiest_of(usable):
+        return max((e for e in counts if usable(e)), key=lambda e: (counts[e], e.key), default=None)
+
+    busiest = {"any": busiest_of(lambda e: True), "id": busiest_of(has_id), "state": busiest_of(is_state)}
+    median = {"any": _median_entity(counts), "id": _median_entity(counts, has_id),
+              "state": _median_entity(counts, is_state)}
     years = sorted(s.qualifiers.year for s in statements if s.qualifiers.year)
     middle_year = years[len(years) // 2] if years else 1975
-    values = {"entity": entity, "donor": entity, "recipient": entity, "party": entity, "visitor": entity,
-              "source": sources[0].id if sources else "", "year": middle_year, "id": identifier or entity}
+
+    def value(name: str, which: dict):
+        if name == "id":
+            entity = which["id"]
+            return (entity.iso_code or entity.wikidata) if entity else "Q0"
+        entity = which["state" if name == "state" else "any"]
+        return entity.label if entity else "North Korea"
+
     cases = []
     for saved in list_saved_queries():
-        required = {p.name: values.get(p.name, entity) for p in saved.params if p.required}
-        if not any(p.required and p.name in ("entity", "source", "id") for p in saved.params):
-            cases.append(QueryCase(saved.name, saved.name, required, "graph"))
-        one = next((p for p in saved.params if p.name in ("entity", "donor", "party", "visitor", "source", "id")),
-                   None)
+        fixed = {p.name: middle_year for p in saved.params if p.required and p.name == "year"}
+        one = next((p for p in saved.params if p.name in ENTITY_PARAMS), None)
+        if one is None and not any(p.required and p.name == "source" for p in saved.params):
+            cases.append(QueryCase(saved.name, saved.name, fixed, "graph"))
+        if one is not None and not one.required:
+            cases.append(QueryCase(saved.name, saved.name, fixed, "graph"))
         if one is not None:
-            cases.append(QueryCase(f"{saved.name}@{one.name}", saved.name, {**required, one.name: values[one.name]},
+            cases.append(QueryCase(f"{saved.name}@{one.name}", saved.name, {**fixed, one.name: value(one.name, busiest)},
                                    "entity"))
+            cases.append(QueryCase(f"{saved.name}@{one.name}:median", saved.name,
+                                   {**fixed, one.name: value(one.name, median)}, "entity"))
+        if any(p.name == "source" for p in saved.params) and sources:
+            cases.append(QueryCase(f"{saved.name}@source", saved.name, {**fixed, "source": sources[0].id}, "entity"))
     return cases
 
 
