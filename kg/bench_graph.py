@@ -149,7 +149,7 @@ def query_cases(statements: Sequence[Statement], sources: Sequence[SourceDocumen
             entity = which["id"]
             return (entity.iso_code or entity.wikidata) if entity else "Q0"
         entity = which["state" if name == "state" else "any"]
-        return entity.label if entity else "North Korea"
+        return entity.key if entity else "north-korea"  # the key names exactly one entity
 
     cases = []
     for saved in list_saved_queries():

@@ -103,9 +103,9 @@ def test_every_saved_query_is_timed_in_scope(small_graph):
     cases = query_cases(statements, sources)
     assert {c.query for c in cases} == {q.name for q in list_saved_queries()}
     assert {c.scope for c in cases} == {"entity", "graph"}
-    busiest = next(c for c in cases if c.name == "entity@entity").params["entity"]
+    busiest = next(c for c in cases if c.name == "entity@entity").params["entity"]  # keys
     median = next(c for c in cases if c.name == "entity@entity:median").params["entity"]
-    mentions = lambda label: sum(label in (s.subject.label, s.object.label) for s in statements)  # noqa: E731
+    mentions = lambda key: sum(key in (s.subject.key, s.object.key) for s in statements)  # noqa: E731
     assert mentions(busiest) > mentions(median) > 0
     assert {c.name for c in cases if c.scope == "entity"} >= {"source-facts@source", "successors@state",
                                                               "by-identifier@id:median"}
