@@ -19,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-LAYOUT_VERSION = "fr-packed-1"  # part of the cache key: bump when the algorithm changes
+LAYOUT_VERSION = "fr-packed-2"  # part of the cache key: bump when the algorithm changes
 DIRECT_LAYOUT_MAX_NODES = 600
 # above this a community's dense layout gets fewer iterations, bounding time and memory
 DENSE_COMFORT_NODES = 1200
@@ -43,12 +43,18 @@ def _fruchterman_reingold(graph: nx.Graph, nodes: Sequence[str], seed: int, iter
     k = math.sqrt(1.0 / n)
     temperature = 0.1
     cooling = temperature / (iterations + 1)
+    # x and y kept apart as (n, n) arrays, updated in place: no (n, n, 2) temporaries per step
+    # (a third of the time at 500 nodes)
+    attraction = adjacency / k
+    dx, dy, distance, force = (np.empty((n, n)) for _ in range(4))
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        distance = np.sqrt((delta ** 2).sum(axis=-1))
+        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
+        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
+        np.hypot(dx, dy, out=distance)
         np.clip(distance, 0.01, None, out=distance)
-        force = k * k / distance ** 2 - adjacency * distance / k
-        displacement = np.einsum("ijk,ij->ik", delta, force)
+        np.divide(k * k, distance * distance, out=force)
+        force -= attraction * distance
+        displacement = np.stack([(dx * force).sum(axis=1), (dy * force).sum(axis=1)], axis=1)
         length = np.sqrt((displacement ** 2).sum(axis=-1))
         np.clip(length, 0.01, None, out=length)
         pos += displacement * (temperature / length)[:, None]
