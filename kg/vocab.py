@@ -84,6 +84,20 @@ class KG(DefinedNamespace):
     resolvedBy: URIRef
     resolutionNote: URIRef
 
+    # disagreements between sources (derived at build time)
+    Disagreement: URIRef
+    DisagreementSide: URIRef
+    disagreementType: URIRef
+    disputedSubject: URIRef
+    disputedRelation: URIRef
+    disputedObject: URIRef
+    disagreementScope: URIRef
+    side: URIRef
+    sideValue: URIRef
+    sideOrder: URIRef
+    sideSource: URIRef
+    sideStatement: URIRef
+
     # provenance
     source: URIRef
     charStart: URIRef

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from pyoxigraph import DefaultGraph
 
-from kg.claims import claim_key, conflicts, default_rules
+from kg.claims import ClaimRules, claim_key, conflicts, default_rules, parse_rules
 from kg.claims_compare import as_of
 from kg.graph import BuildInfo, statement_quads
 from kg.model import SourceDocument, SourceMetadata
@@ -15,17 +16,17 @@ from kg.sparql import run_query, saved_query
 from kg.store import load_quads
 from kg.vocab import SYMMETRIC_RELATIONS
 from test_claims_fixture import (
-    BASE, GENRES, NAM, NORTH_KOREA, PAPER, POLEMIC, TELEGRAM, fixture_statements, statement,
+    BASE, CAMEROON, GENRES, KIM, MOSCOW, NAM, NORTH_KOREA, PAPER, POLEMIC, TELEGRAM, fixture_statements, statement,
 )
 
 QUERIES = Path(__file__).resolve().parent.parent / "kg" / "queries"
 
 
-def _load(folder: Path, statements) -> Path:
+def _load(folder: Path, statements, rules: ClaimRules | None = None) -> Path:
     sources = [SourceDocument(id=sid, path=Path(sid), sha256="0" * 64, text="", original_text="",
                               metadata=SourceMetadata(genre=genre)) for sid, genre in GENRES.items()]
     store = folder / "store"
-    load_quads(store, statement_quads(statements, sources, BuildInfo("test", "none"), BASE))
+    load_quads(store, statement_quads(statements, sources, BuildInfo("test", "none"), BASE, claim_rules=rules))
     return store
 
 
@@ -41,26 +42,39 @@ def _key(row: dict) -> tuple[str, str, str]:
     return subject, row["predicate"], obj
 
 
+def _disagreements(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["disagreement"], []).append(row)
+    return grouped
+
+
 def test_conflicts_query_finds_what_claims_finds(store):
     rows = run_query(store, "conflicts").as_dicts()
-    from_sparql = {(row["type"], _key(row), tuple(sorted((row["sourceA"], row["sourceB"])))) for row in rows}
-    from_python = {(c.type, c.key, c.sources) for c in conflicts(fixture_statements(), GENRES)}
-    assert from_sparql == from_python
-    assert len(rows) == len(from_sparql)  # one row per disagreeing pair, no mirrored duplicates
-    quantity = next(row for row in rows if row["type"] == "quantity")
-    assert (quantity["valueA"], quantity["valueB"]) == ("2000", "5000")
-    assert (quantity["genreA"], quantity["genreB"]) == ("scholarly", "archival")
-    assert "5000 Soviet soldiers" in quantity["sentenceB"]
-    polarity = next(row for row in rows if row["type"] == "polarity")
-    assert (polarity["valueA"], polarity["sourceA"], polarity["valueB"], polarity["sourceB"]) == (
-        "affirmed", PAPER, "negated", POLEMIC)
+    found = _disagreements(rows)
+    from_sparql = {(group[0]["type"], _key(group[0]), tuple(sorted({r["source"] for r in group})))
+                   for group in found.values()}
+    from_python = conflicts(fixture_statements(), GENRES)
+    assert from_sparql == {(c.type, c.key, c.sources) for c in from_python}
+    assert len(found) == len(from_python)
+    # one row per statement on each side, the sides of a disagreement in order
+    assert len(rows) == sum(len(side.attestations) for c in from_python for side in c.sides)
+    for group in found.values():
+        assert [r["side"] for r in group] == sorted(r["side"] for r in group)
+    quantity = next(group for group in found.values() if group[0]["type"] == "quantity")
+    assert [(r["value"], r["genre"]) for r in quantity] == [("2000", "scholarly"), ("5000", "archival")]
+    assert "5000 Soviet soldiers" in quantity[1]["sentence"]
+    assert quantity[0]["scope"] == "year 1975, kind troops"
+    polarity = next(group for group in found.values() if group[0]["type"] == "polarity")
+    assert [(r["side"], r["value"], r["source"]) for r in polarity] == [(1, "affirmed", PAPER),
+                                                                      (2, "negated", POLEMIC)]
 
 
 def test_conflicts_query_filters_by_entity(store):
     rows = run_query(store, "conflicts", params={"entity": "angola"}).as_dicts()
-    assert [(row["type"], row["predicate"]) for row in rows] == [("polarity", "providedAid")]
+    assert {(row["type"], row["predicate"]) for row in rows} == {("polarity", "providedAid")}
     by_alias = run_query(store, "conflicts", params={"entity": "Kim Il-sung"}).as_dicts()
-    assert [row["predicate"] for row in by_alias] == ["leaderOf"]
+    assert {row["predicate"] for row in by_alias} == {"leaderOf"}
 
 
 def test_conflicts_query_sees_no_conflict_in_agreeing_sources(tmp_path):
@@ -116,12 +130,50 @@ def _marked_lists(name: str) -> dict[str, set[str]]:
     return found
 
 
+def test_conflicts_query_reads_what_the_build_derived_with_its_rules(tmp_path):
+    visits = [statement(KIM, "visited", MOSCOW, PAPER, "Kim went to Moscow in 1956.", year=1956),
+              statement(KIM, "visited", MOSCOW, TELEGRAM, "Kim went to Moscow in 1961.", year=1961)]
+    assert run_query(_load(tmp_path / "default", visits), "conflicts").rows == ()  # visits repeat
+    every_visit_once = parse_rules({"relations": {"visited": {"time": "once"}}})
+    rows = run_query(_load(tmp_path / "custom", visits, every_visit_once), "conflicts").as_dicts()
+    assert [(r["type"], r["side"], r["value"], r["source"]) for r in rows] == [
+        ("year", 1, "1956", PAPER), ("year", 2, "1961", TELEGRAM)]
+    assert "1961" in rows[1]["sentence"]
+
+
+def test_conflicts_query_keeps_only_statements_that_can_clash(tmp_path):
+    # a denial for 1970 contradicts the 1970 claim, not the 1972 one of a third source
+    stmts = [statement(NORTH_KOREA, "diplomaticRelations", CAMEROON, PAPER, "Relations in 1970.", year=1970),
+             statement(NORTH_KOREA, "diplomaticRelations", CAMEROON, TELEGRAM, "No relations in 1970.", year=1970,
+                       polarity="negated"),
+             statement(NORTH_KOREA, "diplomaticRelations", CAMEROON, POLEMIC, "Relations in 1972.", year=1972)]
+    rows = run_query(_load(tmp_path, stmts), "conflicts").as_dicts()
+    assert [(r["value"], r["source"]) for r in rows if r["type"] == "polarity"] == [
+        ("affirmed", PAPER), ("negated", TELEGRAM)]
+    assert [(r["value"], r["source"]) for r in rows if r["type"] == "year"] == [("1970", PAPER), ("1972", POLEMIC)]
+
+
+def test_the_build_writes_each_disagreement_once_with_a_side_per_value_and_source():
+    from kg.graph.disagreements import disagreement_quads
+    from kg.vocab import KG
+
+    sources = [SourceDocument(id=sid, path=Path(sid), sha256="0" * 64, text="", original_text="",
+                              metadata=SourceMetadata(genre=genre)) for sid, genre in GENRES.items()]
+    quads = statement_quads(fixture_statements(), sources, BuildInfo("test", "none"), BASE)
+    kinds = [str(q.object.value) for q in quads if q.predicate.value == str(KG.disagreementType)]
+    assert sorted(kinds) == sorted(c.type for c in conflicts(fixture_statements()))
+    assert all(isinstance(q.graph_name, DefaultGraph) for q in quads if "disagreement/" in q.subject.value)
+    shuffled = statement_quads(list(reversed(fixture_statements())), sources, BuildInfo("test", "none"), BASE)
+    assert [q for q in quads if "disagreement/" in q.subject.value] == \
+        [q for q in shuffled if "disagreement/" in q.subject.value]
+    assert not any("disagreement/" in q.subject.value for q in statement_quads(
+        fixture_statements(), sources, BuildInfo("test", "none"), BASE, disagreements=False))
+    assert disagreement_quads([], BASE, {}, {}, lambda name: None, None, lambda s: None) == []
+
+
 def test_query_relation_lists_match_claims_rules_and_the_ontology():
     rules = default_rules().relations
-    by_time = {t: {n for n, r in rules.items() if r.time == t} for t in ("once", "once_per_name", "period")}
     by_as_of = {a: {n for n, r in rules.items() if r.as_of == a} for a in ("holds", "done")}
-    conflicts_lists = _marked_lists("conflicts.rq")
-    assert conflicts_lists == {"time: once": by_time["once"], "time: once_per_name": by_time["once_per_name"],
-                               "time: period": by_time["period"], "symmetric": set(SYMMETRIC_RELATIONS)}
+    assert _marked_lists("conflicts.rq") == {}  # conflicts.rq reads what the build derived from the rules
     assert _marked_lists("asof.rq") == {"as_of: holds": by_as_of["holds"], "as_of: done": by_as_of["done"],
                                         "symmetric": set(SYMMETRIC_RELATIONS)}

@@ -12,6 +12,8 @@ Graph model (terms from ``ontology/kg.ttl``):
   ``kg:Succession`` node with year, type and basis), the states at the other end (described
   like any entity, so a chain can be followed), and renamings (``kg:NameChange``). These are
   reference data, not facts read from a source.
+* disagreements (default graph): where the sources contradict each other, derived from every
+  source's statements by the rules of ``kg claims`` (``kg.graph.disagreements``).
 
 Quads are made with pyoxigraph objects directly (rdflib is far too slow at a million triples,
 see shared/notes/measured-here.md), with no blank nodes and in a fixed order, so the same input
@@ -32,6 +34,7 @@ from functools import lru_cache
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
+from ..claims import ClaimRules
 from ..errors import OntologyError
 from ..extract.gazetteer import Gazetteer, GazetteerEntry, Succession, load_gazetteer
 from ..identifiers import name_change_iri, succession_iri
@@ -42,6 +45,7 @@ from ..vocab import (
     DCTERMS_NAMESPACE, KG, PROV_NAMESPACE, SKOS_NAMESPACE, WIKIDATA_ENTITY_NAMESPACE, XSD_NAMESPACE,
     entity_class_iri, relation_iri,
 )
+from .disagreements import disagreement_quads
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -382,11 +386,13 @@ def _preferred(candidate: Statement, kept: Statement) -> bool:
 
 
 def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDocument], build: BuildInfo,
-                    base_iri: str, gazetteer: Gazetteer | None = None, identity_over_time: bool = True) -> list[Quad]:
+                    base_iri: str, gazetteer: Gazetteer | None = None, identity_over_time: bool = True,
+                    disagreements: bool = True, claim_rules: ClaimRules | None = None) -> list[Quad]:
     """The whole dataset of a build, as quads in a fixed order (see the module docstring).
 
     ``gazetteer`` (the packaged one by default) gives the successions and renamings written when
-    ``identity_over_time`` is on.
+    ``identity_over_time`` is on. With ``disagreements``, where the sources disagree is written too
+    (``kg.graph.disagreements``; ``claim_rules``: the packaged rules by default).
 
     Raises ``OntologyError`` for a relation or entity type the ontology does not declare, a
     statement whose source is not among ``sources``, or a malformed qualifier.
@@ -447,6 +453,12 @@ def statement_quads(statements: Sequence[Statement], sources: Sequence[SourceDoc
             if statement.truthy:
                 truthy.add((statement.subject.key, statement.predicate, statement.object.key))
         quads += [Quad(entity_nodes[s], predicate_nodes[p], entity_nodes[o], graph) for s, p, o in sorted(truthy)]
+    if disagreements:
+        def relation_node(name: str) -> NamedNode:
+            return predicate_nodes.get(name) or _node(relation_iri(name))
+
+        quads += disagreement_quads(by_iri.values(), base_iri, entity_nodes, source_nodes, relation_node, build_node,
+                                    lambda statement: _node(statement_iri(base_iri, statement)), claim_rules)
     return quads
 
 
