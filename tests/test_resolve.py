@@ -132,3 +132,19 @@ def test_short_form_names_the_person_a_document_is_about(gaz):
     balanced = SourceDocument(id="a.txt", path=Path("a.txt"), sha256="0", text=even, original_text=even)
     by_at = {s.evidence.char_start: s for s in resolve(exs, gazetteer=gaz, documents=[balanced])}
     assert by_at[30].subject.key == "kim"
+
+
+def test_ngram_counts_match_counting_every_two_and_three_word_sequence():
+    import random
+    from collections import Counter
+
+    from kg.resolve import _ngram_counts
+
+    rng = random.Random(3)
+    words = tuple(rng.choice(["kim", "il", "sung", "jong", "visited", "beijing"]) for _ in range(400))
+    every = Counter(words[i:i + 2] for i in range(len(words) - 1))
+    every.update(Counter(words[i:i + 3] for i in range(len(words) - 2)))
+    wanted = {("kim", "il", "sung"), ("kim", "jong"), ("sung", "visited"), ("beijing", "kim", "kim"), ("nobody", "x")}
+    counts = _ngram_counts(words, wanted)
+    assert {gram: counts.get(gram, 0) for gram in wanted} == {gram: every.get(gram, 0) for gram in wanted}
+    assert _ngram_counts(("kim",), {("kim", "il")}) == {}
