@@ -114,6 +114,15 @@ def test_json_escaping_keeps_value_and_removes_markup_characters():
     assert json.loads(escaped) == json.loads(text)
 
 
+def test_json_escaping_matches_a_per_character_mapping():
+    mapping = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+    rng = random.Random(7)
+    alphabet = "<>&\u2028\u2029\\u003c\"'ab é\n"
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(40)))
+        assert escape_json_text(text) == "".join(mapping.get(c, c) for c in text)
+
+
 def test_source_text_never_appears_as_markup():
     html = render_html(build_view_model(sample_statements()), ViewOptions(title="<b>Title</b> & co"))
     assert HOSTILE_SENTENCE not in html
@@ -192,6 +201,19 @@ def test_layout_cache_is_reused(tmp_path, monkeypatch):
     uncached = ViewOptions()
     monkeypatch.undo()
     assert render_html(build_view_model(sample_statements(), uncached), uncached) == fresh
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 8, 9, 64, 131])
+def test_symmetric_distances_are_the_same_bits_as_hypot_of_the_whole_matrix(n):
+    import numpy as np
+
+    pos = np.random.RandomState(n).rand(n, 2)
+    dx = pos[:, 0, None] - pos[None, :, 0]
+    dy = pos[:, 1, None] - pos[None, :, 1]
+    out = np.full((n, n), np.nan)
+    bounds = [n * s // layout_module._DISTANCE_STRIPS for s in range(layout_module._DISTANCE_STRIPS + 1)]
+    layout_module._symmetric_hypot(dx, dy, out, bounds)
+    assert out.tobytes() == np.hypot(dx, dy).tobytes()
 
 
 def test_large_graphs_get_packed_community_layout_without_physics():

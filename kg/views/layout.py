@@ -26,6 +26,9 @@ DENSE_COMFORT_NODES = 1200
 NODE_SPACING = 70.0  # pixels between neighbouring nodes in vis-network's coordinates
 
 Positions = dict[str, tuple[float, float]]
+# strips of rows the symmetric distance matrix is computed in: the strips on the diagonal are
+# computed whole, so more strips compute less twice (8: 56 % of the matrix) at more numpy calls
+_DISTANCE_STRIPS = 8
 
 
 def _fruchterman_reingold(graph: nx.Graph, nodes: Sequence[str], seed: int, iterations: int) -> np.ndarray:
@@ -47,10 +50,11 @@ def _fruchterman_reingold(graph: nx.Graph, nodes: Sequence[str], seed: int, iter
     # (a third of the time at 500 nodes)
     attraction = adjacency / k
     dx, dy, distance, force = (np.empty((n, n)) for _ in range(4))
+    bounds = [n * s // _DISTANCE_STRIPS for s in range(_DISTANCE_STRIPS + 1)]
     for _ in range(iterations):
         np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
         np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
-        np.hypot(dx, dy, out=distance)
+        _symmetric_hypot(dx, dy, distance, bounds)
         np.clip(distance, 0.01, None, out=distance)
         np.divide(k * k, distance * distance, out=force)
         force -= attraction * distance
@@ -60,6 +64,19 @@ def _fruchterman_reingold(graph: nx.Graph, nodes: Sequence[str], seed: int, iter
         pos += displacement * (temperature / length)[:, None]
         temperature -= cooling
     return pos
+
+
+def _symmetric_hypot(dx: np.ndarray, dy: np.ndarray, out: np.ndarray, bounds: Sequence[int]) -> None:
+    """``np.hypot(dx, dy, out=out)`` for antisymmetric ``dx`` and ``dy``, computed on the upper
+    triangle (by strips of rows) and mirrored.
+
+    hypot is most of the layout's time (0.45 of 0.55 s at 485 nodes); the distances are exactly
+    symmetric (a - b is exactly -(b - a) in floating point and hypot ignores signs), so the
+    mirrored values are the very same bits as computing them all.
+    """
+    for start, end in zip(bounds, bounds[1:]):
+        np.hypot(dx[start:end, start:], dy[start:end, start:], out=out[start:end, start:])
+        out[end:, start:end] = out[start:end, end:].T
 
 
 def _normalised(pos: np.ndarray) -> np.ndarray:

@@ -30,13 +30,18 @@ TEMPLATE_NAME = "view.html"
 # makes panning slow, so they get straight edges and labels only when zoomed in
 LARGE_GRAPH_EDGES = 2000
 
-_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                               "\u2029": "\\u2029"})
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                 ("\u2029", "\\u2029"))
 
 
 def escape_json_text(text: str) -> str:
     """Make JSON text safe inside an HTML <script> block (it still parses to the same value)."""
-    return text.translate(_JSON_ESCAPES)
+    # one str.replace per character rather than str.translate: translate with a mapping runs
+    # character by character in Python's slow path (0.15 s on a 1 MB corpus's view, against 5 ms);
+    # no replacement contains a character replaced after it, so the order does not matter
+    for character, escape in _JSON_ESCAPES:
+        text = text.replace(character, escape)
+    return text
 
 
 def to_script_json(value: object) -> Markup:
