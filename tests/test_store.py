@@ -30,6 +30,15 @@ def test_reload_replaces_the_whole_content_and_leaves_no_staging(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
 
 
+def test_a_loaded_store_is_released_at_once(tmp_path):
+    # load_quads drops its handle before the swap: the store can be opened for writing right away
+    path = tmp_path / "store"
+    load_quads(path, sample_quads())
+    writable = open_store(path)
+    writable.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.Literal("y")))
+    assert len(writable) == len(set(sample_quads())) + 1
+
+
 def test_failed_load_keeps_the_old_store(tmp_path):
     path = tmp_path / "store"
     load_quads(path, sample_quads())
