@@ -14,7 +14,7 @@ from kg.graph import BuildInfo, statement_quads
 from kg.model import SourceDocument, SourceMetadata
 from kg.sparql import run_query, saved_query
 from kg.store import load_quads
-from kg.vocab import SYMMETRIC_RELATIONS
+from kg.vocab import KG_NAMESPACE, SYMMETRIC_RELATIONS
 from test_claims_fixture import (
     BASE, CAMEROON, GENRES, KIM, MOSCOW, NAM, NORTH_KOREA, PAPER, POLEMIC, TELEGRAM, fixture_statements, statement,
 )
@@ -177,3 +177,30 @@ def test_query_relation_lists_match_claims_rules_and_the_ontology():
     assert _marked_lists("conflicts.rq") == {}  # conflicts.rq reads what the build derived from the rules
     assert _marked_lists("asof.rq") == {"as_of: holds": by_as_of["holds"], "as_of: done": by_as_of["done"],
                                         "symmetric": set(SYMMETRIC_RELATIONS)}
+
+
+def test_disagreement_nodes_conform_to_the_shapes_and_a_one_sided_one_does_not():
+    import pyshacl
+    import rdflib
+    from pyoxigraph import RdfFormat, serialize
+
+    from kg import vocab
+
+    sources = [SourceDocument(id=sid, path=Path(sid), sha256="0" * 64, text="", original_text="",
+                              metadata=SourceMetadata(genre=genre)) for sid, genre in GENRES.items()]
+    quads = statement_quads(fixture_statements(), sources, BuildInfo("test", "none"), BASE)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=serialize(quads, format=RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+    merged = rdflib.Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    shapes = rdflib.Graph().parse(vocab.shapes_path(), format="turtle")
+    kg = rdflib.Namespace(KG_NAMESPACE)
+    assert len(set(merged.subjects(rdflib.RDF.type, kg.Disagreement))) == len(conflicts(fixture_statements()))
+    conforms, _, report = pyshacl.validate(merged, shacl_graph=shapes)
+    assert conforms, report
+    disagreement = next(merged.subjects(rdflib.RDF.type, kg.Disagreement))
+    one_sided = rdflib.Graph() + merged
+    for side in list(one_sided.objects(disagreement, kg.side))[1:]:
+        one_sided.remove((disagreement, kg.side, side))
+    assert not pyshacl.validate(one_sided, shacl_graph=shapes)[0]
