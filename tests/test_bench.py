@@ -151,3 +151,25 @@ def test_bench_command_writes_every_figure(tmp_path):
     for name, query in report["queries"].items():
         assert query["scope"] in ("entity", "graph") and query["oxigraph_ms"] > 0, name
         assert "rdflib_ms" in query
+
+
+def test_summary_gives_the_rdflib_ratio_or_its_lower_bound():
+    from kg.bench import summary
+
+    report = {"documents": 2, "words": 1000, "processes": 2, "batch_size": 32, "spacy_words_per_s": 5000,
+              "kg_words_per_s": 6000, "overhead_ratio": 1.2, "spacy_words_per_s_one_process": 3000,
+              "kg_words_per_s_one_process": 2900, "overhead_ratio_one_process": 0.97, "parallel_speedup": 1.8,
+              "parallel_identical": True, "full_build_s": 10, "incremental_build_s": 0.9, "incremental_ratio": 0.09,
+              "noop_build_s": 0.1, "noop_ratio": 0.01, "peak_rss_mb": 900, "graph_triples": 1000,
+              "graph_write_s": 1.0, "graph_write_steps": {},
+              "targets_met": {},
+              "queries": {
+                  "fast": {"scope": "graph", "oxigraph_ms": 10.0, "rdflib_ms": 250.0, "rdflib_ratio": 25.0,
+                           "within_target": True},
+                  "slow": {"scope": "entity", "oxigraph_ms": 200.0, "rdflib_ms": None, "within_target": False,
+                           "rdflib_ms_at_least": 30000.0, "rdflib_ratio_at_least": 150.0}}}
+    lines = summary(report).splitlines()
+    fast = next(line for line in lines if line.strip().startswith("fast"))
+    slow = next(line for line in lines if line.strip().startswith("slow"))
+    assert "250" in fast and "25.0x" in fast and "MISSED" not in fast
+    assert ">30,000" in slow and ">150x" in slow and slow.endswith("MISSED")
