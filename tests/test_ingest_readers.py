@@ -301,3 +301,14 @@ def test_bundled_sources_have_sidecars():
     essay = by_id["000_05acacfab38bcda3.txt"]
     assert (essay.genre, essay.author, essay.date) == ("polemic", None, None)
     assert essay.title.startswith("North Korea and the Khmer Rouge")
+
+
+def test_control_characters_are_counted_as_unicode_category_cc_without_tab_newline_form_feed_return():
+    import unicodedata
+
+    from kg.ingest.decoding import _CONTROL
+
+    for code in range(0x300):
+        char = chr(code)
+        expected = unicodedata.category(char) == "Cc" and char not in "\n\r\t\f"
+        assert bool(_CONTROL.fullmatch(char)) is expected, hex(code)
