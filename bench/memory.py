@@ -29,7 +29,7 @@ def main(size_mb: float = 10.0, work: Path = Path("/tmp/kg-memory")) -> dict:
         result = build([folder], work / "out", Settings(), html=False, use_cache=False)
     return {"characters": sum(len(d.text) for d in documents), "documents": len(documents),
             "seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(memory.peak_bytes / 1e6),
-            "statements": result.statements, "triples": result.triples}
+            "peak_rss_sum_mb": round(memory.peak_rss_sum_bytes / 1e6), "statements": result.statements, "triples": result.triples}
 
 
 if __name__ == "__main__":

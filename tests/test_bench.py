@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -128,6 +129,35 @@ def test_memory_sampler_sees_this_process():
         block = bytearray(50_000_000)
         block[::4096] = b"x" * len(block[::4096])
     assert sampler.peak_bytes > 50_000_000
+    assert sampler.peak_rss_sum_bytes >= sampler.peak_bytes * 0.9
+
+
+def test_memory_sampler_counts_pages_a_forked_child_shares_once():
+    import multiprocessing
+
+    block = bytearray(200_000_000)
+    block[::4096] = b"x" * len(block[::4096])
+    context = multiprocessing.get_context("fork")
+    ready, done = context.Event(), context.Event()
+    child = context.Process(target=_hold_shared_pages, args=(ready, done))
+    child.start()
+    try:
+        assert ready.wait(30)
+        sampler = MemorySampler()
+        pss, rss = sampler.tree_memory()
+    finally:
+        done.set()
+        child.join()
+    if MemorySampler._pss(os.getpid()) is None:
+        pytest.skip("this kernel has no /proc/PID/smaps_rollup")
+    # the 200 MB block is resident in both processes: RSS counts it twice, PSS once
+    assert rss - pss > 150_000_000
+    assert block[0] == ord("x")
+
+
+def _hold_shared_pages(ready, done) -> None:
+    ready.set()
+    done.wait(30)
 
 
 @pytest.mark.model
