@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from .extract.gazetteer import Gazetteer, clean_surface, load_gazetteer, strip_decoration
 from .model import ENTITY_TYPES, Entity, Extraction, Mention, Qualifiers, Resolution, SourceDocument, Statement
 from .timescope import (
-    NameRule, Reading, TimeScopedNames, count_cues_in_keys, count_cues_in_text, load_time_scoped_names, read_name,
-    read_shared_name,
+    NameRule, Reading, TimeScopedNames, count_cues_in_cleaned_text, count_cues_in_keys, load_time_scoped_names,
+    read_name, read_shared_name,
 )
 
 _NAME_SPLIT = re.compile(r"[\s\-]+")
@@ -52,19 +52,26 @@ class _DocumentContext:
         self.gaz, self.text, self.mentions = gaz, text, mentions
         self._counts: dict[str, dict[str, int]] = {}
         self._words: tuple[str, ...] | None = None
+        self._cleaned: str | None = None
+
+    def cleaned(self) -> str:
+        """The text through ``clean_surface``, made once (the text must be at hand)."""
+        if self._cleaned is None:
+            self._cleaned = clean_surface(self.text)
+        return self._cleaned
 
     def words(self) -> tuple[str, ...]:
         """The text's words, lower-cased, edge punctuation stripped (the text must be at hand)."""
         if self._words is None:
             # clean_surface(text).lower() is what _words would compute, one pass fewer
             self._words = tuple(w for w in (w.strip(_PUNCTUATION) for w in _NAME_SPLIT.split(
-                clean_surface(self.text).lower())) if w)
+                self.cleaned().lower())) if w)
         return self._words
 
     def cues(self, rule: NameRule) -> dict[str, int]:
         if rule.id not in self._counts:
             if self.text is not None:
-                self._counts[rule.id] = count_cues_in_text(self.gaz, rule, self.text)
+                self._counts[rule.id] = count_cues_in_cleaned_text(self.gaz, rule, self.cleaned())
             else:
                 keys = [m.key or next(iter(self.gaz.keys_for(m.text)), "") for m in self.mentions]
                 self._counts[rule.id] = count_cues_in_keys(self.gaz, rule, keys)

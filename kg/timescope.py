@@ -162,12 +162,18 @@ def _cue_pattern(gaz: Gazetteer, rule: NameRule) -> tuple[re.Pattern | None, Map
 
 def count_cues_in_text(gaz: Gazetteer, rule: NameRule, text: str) -> dict[str, int]:
     """How often the document's text names each reading of ``rule`` (through its cues)."""
+    # the text is cleaned as the aliases are (one apostrophe, one hyphen, single spaces)
+    return count_cues_in_cleaned_text(gaz, rule, clean_surface(text))
+
+
+def count_cues_in_cleaned_text(gaz: Gazetteer, rule: NameRule, cleaned: str) -> dict[str, int]:
+    """``count_cues_in_text`` on a text already passed through ``clean_surface`` (a document
+    checked against several rules is cleaned once)."""
     pattern, readings_of = _cue_pattern(gaz, rule)
     counts: Counter = Counter()
     if pattern is None:
         return {}
-    # the text is cleaned as the aliases are (one apostrophe, one hyphen, single spaces)
-    for match in pattern.finditer(clean_surface(text)):
+    for match in pattern.finditer(cleaned):
         for reading in readings_of.get(match.group(0), ()):
             counts[reading] += 1
     return dict(counts)
@@ -227,5 +233,5 @@ def _labeller(gaz: Gazetteer):
 
 
 __all__ = ["BY_CONTEXT", "BY_PERIOD", "OUT_OF_PERIOD", "UNCLEAR", "VALID_IN_YEAR", "NameRule", "PeriodDefault",
-           "Reading", "TimeScopedNames", "check_rules", "count_cues_in_keys", "count_cues_in_text", "cue_keys",
-           "load_time_scoped_names", "read_name", "read_shared_name"]
+           "Reading", "TimeScopedNames", "check_rules", "count_cues_in_cleaned_text", "count_cues_in_keys",
+           "count_cues_in_text", "cue_keys", "load_time_scoped_names", "read_name", "read_shared_name"]
