@@ -418,11 +418,11 @@ def conflicts(statements: Iterable[Statement], genres: Mapping[str, str] | None 
     """Every disagreement between sources in ``statements``, sorted by claim then type."""
     # one source never disagrees with itself, and most facts have one source: grouping is cheap,
     # building claims is not (4 s -> 1 s at 53,000 statements)
+    keyed = [(claim_key(statement), statement) for statement in statements]
     sources_of: dict[ClaimKey, set[str]] = defaultdict(set)
-    statements = list(statements)
-    for statement in statements:
-        sources_of[claim_key(statement)].add(statement.evidence.source_id)
-    disputable = [s for s in statements if len(sources_of[claim_key(s)]) > 1]
+    for key, statement in keyed:
+        sources_of[key].add(statement.evidence.source_id)
+    disputable = [statement for key, statement in keyed if len(sources_of[key]) > 1]
     found = []
     for claim in support(disputable, genres or {}):
         found += claim_conflicts(claim, rules)
